@@ -1,0 +1,1 @@
+"""Readers that turn user files (CSV exported from Excel, XLSX) into plain rows of text."""

@@ -1,0 +1,325 @@
+"""Locality schemes: which wards make up which locality.
+
+A scheme is a human-edited TOML file (the documented format) or, for convenience, a two-column CSV
+lookup exported from a spreadsheet (``ward,locality``). In TOML, a locality lists its wards as a
+``code = "name"`` table (names are checked against the register) or as a list of codes or names; or
+a scheme is built from another with ``based_on`` and ``groups``::
+
+    id = "areas3"
+    based_on = "icn6"
+    [localities.North]
+    groups = ["North West", "North East"]
+
+>>> s = load_scheme("areas3")
+>>> list(s.localities), len(s.localities["North"])
+(['North', 'Central', 'South'], 8)
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from localitymap.errors import InputError, Report, SchemeError
+from localitymap.paths import data_dir, display_path
+from localitymap.wards import WardRegister, load_register, normalise_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """An ordered mapping of locality name to the ward codes it contains."""
+
+    id: str
+    name: str
+    localities: dict[str, tuple[str, ...]]
+    source: str
+    register: str | None = None
+    authority: str | None = None
+    based_on: str | None = None
+    locality_notes: dict[str, str] = field(default_factory=dict)
+
+    def locality_of(self) -> dict[str, str]:
+        """Ward code -> locality (a ward listed twice maps to its first locality)."""
+        out: dict[str, str] = {}
+        for loc, codes in self.localities.items():
+            for c in codes:
+                out.setdefault(c, loc)
+        return out
+
+    def ward_codes(self) -> list[str]:
+        """Every ward code in the scheme, in scheme order (duplicates kept)."""
+        return [c for codes in self.localities.values() for c in codes]
+
+    def to_frame(self, register: WardRegister | None = None) -> pd.DataFrame:
+        """One row per (locality, ward), with ward names when a register is given.
+
+        >>> load_scheme("icn6").to_frame(load_register()).iloc[0].tolist()
+        ['North West', 'E05011464', 'Bensham Manor']
+        """
+        import pandas as pd
+
+        rows = [
+            (loc, c, register.name_of(c) if register and c in register else None)
+            for loc, codes in self.localities.items()
+            for c in codes
+        ]
+        return pd.DataFrame(rows, columns=["locality", "ward_code", "ward_name"])
+
+
+def check_scheme(scheme: Scheme, register: WardRegister) -> Report:
+    """Coverage problems of a scheme against a register: wards in two localities, wards in no
+    locality, empty localities. Unknown wards are caught earlier, when the scheme is read."""
+    report = Report()
+    seen: dict[str, str] = {}
+    for loc, codes in scheme.localities.items():
+        if not codes:
+            report.add(f"locality {loc!r} has no wards", file=scheme.source)
+        for c in codes:
+            if c in seen and seen[c] != loc:
+                report.add(
+                    f"ward {register.name_of(c)} ({c}) is in two localities: "
+                    f"{seen[c]!r} and {loc!r}",
+                    file=scheme.source,
+                    ward=c,
+                    hint="a ward must belong to exactly one locality; remove it from one of them",
+                )
+            elif c in seen:
+                report.add(
+                    f"ward {register.name_of(c)} ({c}) is listed twice in {loc!r}",
+                    file=scheme.source,
+                    ward=c,
+                    severity="warning",
+                )
+            seen.setdefault(c, loc)
+    missing = [c for c in register.codes if c not in seen]
+    for c in missing:
+        report.add(
+            f"ward {register.name_of(c)} ({c}) is in no locality",
+            file=scheme.source,
+            ward=c,
+            hint="add it to a locality, or roll up with --allow-unassigned",
+        )
+    return report
+
+
+def list_schemes(folder: Path | None = None) -> list[dict[str, Any]]:
+    """The schemes in a folder (default: the bundled ones), as dicts for a listing.
+
+    >>> [s["id"] for s in list_schemes()]
+    ['areas3', 'icn6']
+    """
+    folder = folder or data_dir() / "schemes"
+    out = []
+    for path in sorted(folder.glob("*.toml")):
+        scheme = load_scheme(path)
+        out.append(
+            {
+                "id": scheme.id,
+                "name": scheme.name,
+                "localities": len(scheme.localities),
+                "wards": len(set(scheme.ward_codes())),
+                "based_on": scheme.based_on or "",
+                "file": display_path(path),
+            }
+        )
+    return out
+
+
+def scheme_path(id_or_path: str | Path, near: Path | None = None) -> Path:
+    """Resolve a scheme id (``icn6``) or a file path. Ids are looked up beside ``near`` (for
+    ``based_on``) and then among the bundled schemes."""
+    p = Path(id_or_path)
+    if p.suffix.lower() in {".toml", ".csv"}:
+        return p if p.is_absolute() or near is None or p.exists() else near / p
+    folders = [near] if near else []
+    folders.append(data_dir() / "schemes")
+    for folder in folders:
+        candidate = folder / f"{id_or_path}.toml"
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(s.stem for s in sorted((data_dir() / "schemes").glob("*.toml")))
+    raise InputError(
+        f"scheme {str(id_or_path)!r} not found",
+        hint=f"use a bundled scheme ({known}) or the path of a .toml or .csv scheme file",
+    )
+
+
+def load_scheme(
+    id_or_path: str | Path, register: WardRegister | None = None, *, _chain: tuple[str, ...] = ()
+) -> Scheme:
+    """Read a scheme by bundled id or path, resolving ward names and ``based_on`` groups.
+
+    Raises :class:`SchemeError` listing every unknown ward or group at once. Coverage (wards left
+    out, wards in two localities) is not checked here: see :func:`check_scheme`.
+    """
+    path = scheme_path(id_or_path)
+    shown = display_path(path)
+    if not path.is_file():
+        raise InputError(f"{shown}: scheme file not found")
+    if path.suffix.lower() == ".csv":
+        return _read_csv_scheme(path, shown, register or load_register())
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{shown}: not a valid TOML scheme file ({exc})") from None
+    sid = str(doc.get("id") or path.stem)
+    if sid in _chain:
+        raise InputError(f"{shown}: schemes are based on each other in a loop: {' -> '.join(_chain)}")
+    register = register or load_register(doc.get("wards"))
+    locs = doc.get("localities")
+    if not isinstance(locs, dict) or not locs:
+        raise InputError(
+            f"{shown}: no [localities] found",
+            hint='add a table per locality, e.g. [localities."North".wards]',
+        )
+    report = Report()
+    base = None
+    if doc.get("based_on"):
+        base_path = scheme_path(str(doc["based_on"]), near=path.parent)
+        base = load_scheme(base_path, register, _chain=(*_chain, sid))
+    localities: dict[str, tuple[str, ...]] = {}
+    notes: dict[str, str] = {}
+    used_groups: dict[str, str] = {}
+    for loc, spec in locs.items():
+        if not isinstance(spec, dict):
+            report.add(f"locality {loc!r} must be a table with `wards` or `groups`", file=shown)
+            continue
+        if "source" in spec:
+            notes[loc] = str(spec["source"])
+        if "groups" in spec:
+            localities[loc] = _resolve_groups(loc, spec["groups"], base, used_groups, shown, report)
+        elif "wards" in spec:
+            localities[loc] = _resolve_wards(loc, spec["wards"], register, shown, report)
+        else:
+            report.add(f"locality {loc!r} lists neither `wards` nor `groups`", file=shown)
+    if base is not None:
+        for unused in (b for b in base.localities if b not in used_groups):
+            report.add(
+                f"locality {unused!r} of {base.id} is in no group, so its wards would be lost",
+                file=shown,
+                hint="add it to one of the groups",
+            )
+    if report.errors:
+        raise SchemeError(f"{shown}: scheme has {len(report.errors)} problem(s)", report=report)
+    return Scheme(
+        id=sid,
+        name=str(doc.get("name") or sid),
+        localities=localities,
+        source=shown,
+        register=doc.get("wards") or (base.register if base else None),
+        authority=doc.get("authority") or (base.authority if base else register.lad_code),
+        based_on=base.id if base else None,
+        locality_notes=notes,
+    )
+
+
+def _resolve_wards(
+    loc: str, spec: object, register: WardRegister, shown: str, report: Report
+) -> tuple[str, ...]:
+    """Ward codes of one locality from a ``code = "name"`` table or a list of codes/names."""
+    items: list[tuple[str, str | None]]
+    if isinstance(spec, dict):
+        items = [(str(k), str(v)) for k, v in spec.items()]
+    elif isinstance(spec, list):
+        items = [(str(v), None) for v in spec]
+    else:
+        report.add(f"locality {loc!r}: `wards` must be a table or a list", file=shown)
+        return ()
+    codes = []
+    for key, label in items:
+        code = register.match(key)
+        if code is None:
+            msg, hint = register.unknown_ward_problem(key)
+            report.add(f"locality {loc!r}: {msg}", file=shown, ward=key, hint=hint)
+            continue
+        if label is not None and normalise_name(label) != normalise_name(register.name_of(code)):
+            report.add(
+                f"locality {loc!r}: {code} is {register.name_of(code)!r} in the register, "
+                f"not {label!r}",
+                file=shown,
+                ward=code,
+                severity="warning",
+                hint="the code is used; correct the name to keep the file readable",
+            )
+        codes.append(code)
+    return tuple(codes)
+
+
+def _resolve_groups(
+    loc: str,
+    groups: object,
+    base: Scheme | None,
+    used: dict[str, str],
+    shown: str,
+    report: Report,
+) -> tuple[str, ...]:
+    """Ward codes of a locality made of localities of the base scheme."""
+    if base is None:
+        report.add(f"locality {loc!r} uses `groups` but the scheme has no `based_on`", file=shown)
+        return ()
+    if not isinstance(groups, list):
+        report.add(f"locality {loc!r}: `groups` must be a list of {base.id} localities", file=shown)
+        return ()
+    codes: list[str] = []
+    for g in map(str, groups):
+        if g not in base.localities:
+            report.add(
+                f"locality {loc!r}: {base.id} has no locality {g!r}",
+                file=shown,
+                hint="choose from " + ", ".join(repr(b) for b in base.localities),
+            )
+        elif g in used:
+            report.add(
+                f"locality {g!r} of {base.id} is used by both {used[g]!r} and {loc!r}", file=shown
+            )
+        else:
+            used[g] = loc
+            codes.extend(base.localities[g])
+    return tuple(codes)
+
+
+def _read_csv_scheme(path: Path, shown: str, register: WardRegister) -> Scheme:
+    """A spreadsheet lookup: one row per ward, with a ward (code or name) and a locality column."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in csv.reader(fh) if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError(f"{shown}: scheme file is empty")
+    header = [normalise_name(h) for h in rows[0]]
+    loc_col = next((i for i, h in enumerate(header) if h in {"locality", "locality name", "area"}), None)
+    ward_col = next(
+        (i for i, h in enumerate(header) if h in {"ward code", "ward", "ward name", "wd19cd", "wd22cd"}),
+        None,
+    )
+    if loc_col is None or ward_col is None:
+        raise InputError(
+            f"{shown}: a CSV scheme needs a ward column and a locality column",
+            hint=f"found columns {rows[0]}; name them e.g. 'ward_code' and 'locality'",
+        )
+    report = Report()
+    localities: dict[str, list[str]] = {}
+    for i, r in enumerate(rows[1:], start=2):
+        ward, loc = r[ward_col].strip(), r[loc_col].strip()
+        if not loc:
+            report.add("no locality given", file=shown, row=i, ward=ward)
+            continue
+        code = register.match(ward)
+        if code is None:
+            msg, hint = register.unknown_ward_problem(ward)
+            report.add(msg, file=shown, row=i, ward=ward, hint=hint)
+            continue
+        localities.setdefault(loc, []).append(code)
+    if report.errors:
+        raise SchemeError(f"{shown}: scheme has {len(report.errors)} problem(s)", report=report)
+    return Scheme(
+        id=path.stem,
+        name=path.stem,
+        localities={k: tuple(v) for k, v in localities.items()},
+        source=shown,
+        authority=register.lad_code,
+    )

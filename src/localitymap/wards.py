@@ -1,0 +1,165 @@
+"""The ward register: which wards an authority has, and matching what users type to them.
+
+Users' files name wards by ONS GSS code or by name as typed in a spreadsheet ("Norbury and Pollards
+Hill", "NORBURY & POLLARDS HILL"). Matching is by code first, then by a normalised name; when neither
+matches, :meth:`WardRegister.closest` offers the nearest valid names for the error message.
+
+>>> reg = load_register()
+>>> reg.lad_name, len(reg)
+('Croydon', 28)
+>>> reg.match("norbury and pollards hill")
+'E05011472'
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from localitymap.errors import InputError, Report
+from localitymap.paths import data_dir, display_path
+
+DEFAULT_REGISTER = "croydon_wards_2019"
+_GSS_WARD = re.compile(r"^[EWSN]\d{8}$")
+_PUNCT = re.compile(r"[^\w\s]|_")
+_SPACE = re.compile(r"\s+")
+_TOTAL_WORDS = {"total", "grand total", "all wards", "borough total", "borough", "all", "la total"}
+
+
+def normalise_name(name: str) -> str:
+    """Fold case, ``&``/``and``, punctuation and spacing so spreadsheet spellings compare equal.
+
+    >>> normalise_name("  Crystal Palace &  Upper-Norwood ")
+    'crystal palace and upper norwood'
+    """
+    s = name.strip().lower().replace("&", " and ")
+    s = _PUNCT.sub(" ", s)
+    return _SPACE.sub(" ", s).strip()
+
+
+def looks_like_gss_code(value: str) -> bool:
+    """True for a nine-character ONS GSS code such as ``E05011462``."""
+    return bool(_GSS_WARD.match(value.strip().upper()))
+
+
+@dataclass(frozen=True)
+class WardRegister:
+    """The wards of one authority on one boundary vintage, in register order."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    lad_code: str
+    lad_name: str
+    vintage: str
+    source: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", dict(zip(self.codes, self.names, strict=True)))
+        object.__setattr__(
+            self, "_by_norm", {normalise_name(n): c for c, n in zip(self.codes, self.names, strict=True)}
+        )
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code  # type: ignore[attr-defined]
+
+    def name_of(self, code: str) -> str:
+        """The register name of a ward code."""
+        return self._by_code[code]  # type: ignore[attr-defined,no-any-return]
+
+    def match(self, value: str) -> str | None:
+        """The ward code that ``value`` (a code or a name) denotes, or None.
+
+        >>> load_register().match("E05011462")
+        'E05011462'
+        """
+        v = value.strip()
+        if v.upper() in self._by_code:  # type: ignore[attr-defined]
+            return v.upper()
+        return self._by_norm.get(normalise_name(v))  # type: ignore[attr-defined,no-any-return]
+
+    def closest(self, value: str, n: int = 3) -> list[str]:
+        """Up to ``n`` ward names nearest to ``value``, best first, for 'did you mean' hints."""
+        norm = {normalise_name(name): name for name in self.names}
+        hits = difflib.get_close_matches(normalise_name(value), list(norm), n=n, cutoff=0.5)
+        return [norm[h] for h in hits]
+
+    def is_total_label(self, value: str) -> bool:
+        """True when a ward cell is really a total row (``Total``, ``Croydon``, ``E09000008``...)."""
+        v = normalise_name(value)
+        lad = normalise_name(self.lad_name)
+        return v in _TOTAL_WORDS or v in {lad, f"{lad} total", f"total {lad}"} or (
+            value.strip().upper() == self.lad_code
+        )
+
+    def unknown_ward_problem(self, value: str, **where: object) -> tuple[str, str]:
+        """Message and hint for a ward that is not in the register."""
+        if looks_like_gss_code(value):
+            return (
+                f"ward code {value.strip()!r} is not one of {self.lad_name}'s {len(self)} wards",
+                f"it may be from another authority or boundary vintage (this register is "
+                f"{self.vintage}, {self.lad_code})",
+            )
+        near = self.closest(value)
+        hint = (
+            "did you mean " + " or ".join(repr(n) for n in near) + "?"
+            if near
+            else f"use a ward code or one of the {len(self)} ward names "
+            "(`localitymap schemes show` lists them)"
+        )
+        return f"unknown ward {value.strip()!r}", hint
+
+
+def register_path(name_or_path: str | Path | None = None) -> Path:
+    """Resolve a register id (bundled) or a path to its CSV file."""
+    if name_or_path is None:
+        name_or_path = DEFAULT_REGISTER
+    p = Path(name_or_path)
+    if p.suffix.lower() == ".csv" or p.exists():
+        return p
+    return data_dir() / "wards" / f"{name_or_path}.csv"
+
+
+def load_register(name_or_path: str | Path | None = None) -> WardRegister:
+    """Load a ward register CSV (columns ``ward_code, ward_name, lad_code, lad_name, vintage``).
+
+    With no argument, the bundled Croydon register (28 wards, 2018 boundaries).
+    """
+    path = register_path(name_or_path)
+    shown = display_path(path)
+    if not path.is_file():
+        raise InputError(f"{shown}: ward register not found", hint="give a register CSV path")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    need = {"ward_code", "ward_name", "lad_code", "lad_name"}
+    if not rows or not need <= set(rows[0]):
+        raise InputError(
+            f"{shown}: not a ward register",
+            hint="it needs columns ward_code, ward_name, lad_code, lad_name (vintage optional)",
+        )
+    report = Report()
+    seen: set[str] = set()
+    for i, r in enumerate(rows, start=2):
+        code = r["ward_code"].strip().upper()
+        if code in seen:
+            report.add(f"ward code {code} is listed twice", file=shown, row=i, ward=code)
+        seen.add(code)
+    report.raise_if_errors(shown)
+    lads = {r["lad_code"].strip() for r in rows}
+    if len(lads) != 1:
+        raise InputError(
+            f"{shown}: a register holds one authority, this one has {len(lads)}: {sorted(lads)}"
+        )
+    return WardRegister(
+        codes=tuple(r["ward_code"].strip().upper() for r in rows),
+        names=tuple(r["ward_name"].strip() for r in rows),
+        lad_code=rows[0]["lad_code"].strip(),
+        lad_name=rows[0]["lad_name"].strip(),
+        vintage=(rows[0].get("vintage") or "unknown").strip(),
+        source=shown,
+    )
