@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 from localitymap.errors import InputError, Report
 from localitymap.io.tables import TABLE_SUFFIXES, RawTable, read_table
 from localitymap.paths import data_dir, display_path
-from localitymap.wards import WardRegister, load_register, looks_like_gss_code, normalise_name
+from localitymap.wards import WardRegister, load_register, normalise_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,7 +135,9 @@ def load_catalogue(path: Path | None = None) -> list[Indicator]:
         raise InputError(f"{shown}: a catalogue needs at least the columns id and label")
     fields = Indicator.__dataclass_fields__
     return [
-        Indicator(**{k: (v or "").strip() for k, v in r.items() if k in fields and k != "in_catalogue"})
+        Indicator(
+            **{k: (v or "").strip() for k, v in r.items() if k in fields and k != "in_catalogue"}
+        )
         for r in rows
     ]
 
@@ -201,7 +203,9 @@ class _Parsed:
 def default_data_path() -> Path:
     """The latest bundled snapshot folder (``data/indicators/YYYY-MM``)."""
     folder = data_dir() / "indicators"
-    periods = sorted(p for p in folder.iterdir() if p.is_dir() and re.match(r"^\d{4}-\d{2}", p.name))
+    periods = sorted(
+        p for p in folder.iterdir() if p.is_dir() and re.match(r"^\d{4}-\d{2}", p.name)
+    )
     if not periods:
         raise InputError("no bundled indicator snapshot found")
     return periods[-1]
@@ -210,7 +214,9 @@ def default_data_path() -> Path:
 def data_files(path: Path) -> list[Path]:
     """The indicator files a path stands for: the file itself, or every table in a folder."""
     if not path.exists():
-        raise InputError(f"{display_path(path)}: not found", hint="give a CSV/XLSX file or a folder")
+        raise InputError(
+            f"{display_path(path)}: not found", hint="give a CSV/XLSX file or a folder"
+        )
     if path.is_file():
         return [path]
     files = sorted(
@@ -271,7 +277,9 @@ def validate_indicators(
         report.add("no ward rows found", file=", ".join(display_path(f) for f in files))
     if report.errors:
         return None, report
-    return _build(records, parsed, register, chosen, [display_path(f) for f in files], report), report
+    return _build(
+        records, parsed, register, chosen, [display_path(f) for f in files], report
+    ), report
 
 
 def read_indicators(path: Path | str | None = None, **options: object) -> IndicatorData:
@@ -304,8 +312,12 @@ def _classify(headers: list[str], ward_column: str | None) -> tuple[int | None, 
     if ward_column:
         i = keys.index(normalise_name(ward_column))
         return (i, None) if "code" in keys[i] or keys[i].endswith("cd") else (None, i)
-    code = next((i for i, k in enumerate(keys) if k in _CODE_HEADERS or re.match(r"^wd\d\dcd$", k)), None)
-    name = next((i for i, k in enumerate(keys) if k in _NAME_HEADERS or re.match(r"^wd\d\dnm$", k)), None)
+    code = next(
+        (i for i, k in enumerate(keys) if k in _CODE_HEADERS or re.match(r"^wd\d\dcd$", k)), None
+    )
+    name = next(
+        (i for i, k in enumerate(keys) if k in _NAME_HEADERS or re.match(r"^wd\d\dnm$", k)), None
+    )
     return code, name
 
 
@@ -345,7 +357,9 @@ def _parse_table(
     long_ind = next((i for i, k in enumerate(keys) if k in _LONG_INDICATOR), None)
     long_val = next((i for i, k in enumerate(keys) if k in _LONG_VALUE), None)
     is_long = long_ind is not None and long_val is not None
-    by_key = {normalise_name(i.id): i for i in catalogue} | {normalise_name(i.label): i for i in catalogue}
+    by_key = {normalise_name(i.id): i for i in catalogue} | {
+        normalise_name(i.label): i for i in catalogue
+    }
 
     def indicator_for(header: str, row: int) -> Indicator | None:
         if not header:
@@ -449,7 +463,9 @@ def _choose_period(parsed: _Parsed, period: str | None, report: Report) -> str |
     periods = sorted(parsed.periods)
     if period is not None:
         if periods and period not in periods:
-            report.add(f"period {period!r} is not in the data", hint=f"periods found: {', '.join(periods)}")
+            report.add(
+                f"period {period!r} is not in the data", hint=f"periods found: {', '.join(periods)}"
+            )
         return period
     if len(periods) > 1:
         report.add(
@@ -500,7 +516,9 @@ def _check_totals(
             continue
         lo, hi = sums[t.indicator]
         if t.count.low < lo or (hi is not None and t.count.low > hi):
-            expected = f"{lo:,}" if hi == lo else (f"{lo:,}-{hi:,}" if hi is not None else f">= {lo:,}")
+            expected = (
+                f"{lo:,}" if hi == lo else (f"{lo:,}-{hi:,}" if hi is not None else f">= {lo:,}")
+            )
             report.add(
                 f"total row {t.label!r} gives {t.count.low:,} for {t.indicator} "
                 f"but the wards add up to {expected}",

@@ -79,7 +79,9 @@ def rollup(
         {
             "wards": g["ward_code"].count(),
             "count_low": g["low"].sum(),
-            "count_high": g["high"].sum(min_count=1).where(~g["high"].apply(lambda s: s.isna().any())),
+            "count_high": g["high"]
+            .sum(min_count=1)
+            .where(~g["high"].apply(lambda s: s.isna().any())),
             "suppressed_wards": g["is_suppressed"].sum(),
             "missing_wards": g["is_missing"].sum(),
         }
@@ -233,6 +235,6 @@ def _metadata(data: IndicatorData, scheme: Scheme, absent: list[str]) -> dict[st
         "illustrative": data.illustrative,
         "data_notes": list(data.notes),
         "authority": f"{reg.lad_name} ({reg.lad_code})",
-        "boundaries": f"{reg.vintage} wards, {len(reg)} wards ({reg.source})",
+        "boundaries": f"{reg.lad_name} wards, {reg.vintage} ({len(reg)} wards)",
         "wards_without_data": [reg.name_of(c) for c in absent],
     }

@@ -170,7 +170,9 @@ def load_scheme(
         raise InputError(f"{shown}: not a valid TOML scheme file ({exc})") from None
     sid = str(doc.get("id") or path.stem)
     if sid in _chain:
-        raise InputError(f"{shown}: schemes are based on each other in a loop: {' -> '.join(_chain)}")
+        raise InputError(
+            f"{shown}: schemes are based on each other in a loop: {' -> '.join(_chain)}"
+        )
     register = register or load_register(doc.get("wards"))
     locs = doc.get("localities")
     if not isinstance(locs, dict) or not locs:
@@ -291,9 +293,15 @@ def _read_csv_scheme(path: Path, shown: str, register: WardRegister) -> Scheme:
     if not rows:
         raise InputError(f"{shown}: scheme file is empty")
     header = [normalise_name(h) for h in rows[0]]
-    loc_col = next((i for i, h in enumerate(header) if h in {"locality", "locality name", "area"}), None)
+    loc_col = next(
+        (i for i, h in enumerate(header) if h in {"locality", "locality name", "area"}), None
+    )
     ward_col = next(
-        (i for i, h in enumerate(header) if h in {"ward code", "ward", "ward name", "wd19cd", "wd22cd"}),
+        (
+            i
+            for i, h in enumerate(header)
+            if h in {"ward code", "ward", "ward name", "wd19cd", "wd22cd"}
+        ),
         None,
     )
     if loc_col is None or ward_col is None:

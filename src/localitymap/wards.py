@@ -59,7 +59,9 @@ class WardRegister:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", dict(zip(self.codes, self.names, strict=True)))
         object.__setattr__(
-            self, "_by_norm", {normalise_name(n): c for c, n in zip(self.codes, self.names, strict=True)}
+            self,
+            "_by_norm",
+            {normalise_name(n): c for c, n in zip(self.codes, self.names, strict=True)},
         )
 
     def __len__(self) -> int:
@@ -93,8 +95,10 @@ class WardRegister:
         """True when a ward cell is really a total row (``Total``, ``Croydon``, ``E09000008``...)."""
         v = normalise_name(value)
         lad = normalise_name(self.lad_name)
-        return v in _TOTAL_WORDS or v in {lad, f"{lad} total", f"total {lad}"} or (
-            value.strip().upper() == self.lad_code
+        return (
+            v in _TOTAL_WORDS
+            or v in {lad, f"{lad} total", f"total {lad}"}
+            or (value.strip().upper() == self.lad_code)
         )
 
     def unknown_ward_problem(self, value: str, **where: object) -> tuple[str, str]:

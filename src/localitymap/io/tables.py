@@ -47,10 +47,14 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_xlsx(path, shown, sheet)
     if path.suffix.lower() == ".xls":
-        raise InputError(f"{shown}: old .xls workbooks are not read", hint="save it as .xlsx or .csv")
+        raise InputError(
+            f"{shown}: old .xls workbooks are not read", hint="save it as .xlsx or .csv"
+        )
     raw = path.read_bytes()
     if not raw.strip():
-        raise InputError(f"{shown}: file is empty", hint="export the sheet again with its header row")
+        raise InputError(
+            f"{shown}: file is empty", hint="export the sheet again with its header row"
+        )
     if raw[:4] == b"PK\x03\x04":
         raise InputError(f"{shown}: looks like an Excel workbook", hint="give it a .xlsx name")
     text, encoding = _decode(raw)

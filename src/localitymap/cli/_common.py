@@ -1,0 +1,103 @@
+"""What every command shares: the error handler (the one place exceptions become exit codes),
+stderr messages, and writing results to stdout or a file."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from localitymap.errors import EXIT_DATA, LocalityMapError, Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_LISTED = 25
+
+
+@dataclass
+class _State:
+    debug: bool = False
+    verbose: bool = False
+
+
+state = _State()
+
+
+def err(message: str) -> None:
+    """One message line on stderr."""
+    typer.echo(message, err=True)
+
+
+def print_report(report: Report, *, levels: tuple[str, ...] = ("error", "warning", "note")) -> None:
+    """Problems as one line each on stderr (the first MAX_LISTED of each level)."""
+    for level in levels:
+        items = [p for p in report if p.severity == level]
+        for p in items[:MAX_LISTED]:
+            err(f"{level}: {p.one_line()}")
+        if len(items) > MAX_LISTED:
+            err(f"{level}: ... and {len(items) - MAX_LISTED} more (see `localitymap validate`)")
+
+
+def handle_errors(fn: F) -> F:
+    """Run a command; turn library errors into a one-line message and their exit code.
+
+    A traceback is shown only with ``--debug``; it never includes local variables.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LocalityMapError as exc:
+            if state.debug:
+                raise
+            err(f"error: {exc.one_line()}")
+            report = getattr(exc, "report", None)
+            if report is not None:
+                print_report(report, levels=("error",))
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if state.debug or isinstance(exc, getattr(typer, "BadParameter", ())):
+                raise
+            err(
+                f"error: unexpected {type(exc).__name__}: {exc}; "
+                "run again with --debug for the traceback and report it"
+            )
+            raise typer.Exit(EXIT_DATA) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit(payload: str | bytes, output: Path | None, force: bool) -> None:
+    """Send a rendered result to ``output`` (atomically) or to stdout."""
+    from localitymap.render.export import write_atomic
+
+    if output is None:
+        if isinstance(payload, bytes):
+            sys.stdout.buffer.write(payload)
+        else:
+            sys.stdout.write(payload)
+        return
+    write_atomic(output, payload, force=force)
+    err(f"wrote {output}")
+
+
+def parse_range(text: str | None) -> tuple[int, int | None]:
+    """``"1-4"`` -> (1, 4); ``"1-"`` -> (1, None); None -> (0, None)."""
+    if not text:
+        return (0, None)
+    lo, _, hi = text.replace("–", "-").partition("-")
+    try:
+        low = int(lo)
+        high = int(hi) if hi.strip() else None
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: give a range such as 1-4") from None
+    if low < 0 or (high is not None and high < low):
+        raise typer.BadParameter(f"{text!r}: the range must be 0 or more, low to high")
+    return (low, high)

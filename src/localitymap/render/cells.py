@@ -1,0 +1,77 @@
+"""How a rolled-up figure is shown to a person: counts, ranges, shares and ranks as text.
+
+>>> format_count(113, 113), format_count(110, 118), format_count(110, float("nan"))
+('113', '110–118', '≥110')
+>>> format_share(0.279012, 0.279012), format_rank(1, 1, 1, tied=True)
+('27.9%', '1=')
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EN_DASH = "–"
+LEGEND = (
+    "Share = % of the borough total. Rank 1 = highest; '=' marks a tie. "
+    "a–b = range (suppressed wards); ≥n = lower bound (wards with unknown counts)."
+)
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or str(x) == "<NA>"
+
+
+def format_count(low: float, high: float) -> str:
+    """An exact count, a range, or a lower bound."""
+    if _missing(high):
+        return f"≥{int(low):,}"
+    if low == high:
+        return f"{int(low):,}"
+    return f"{int(low):,}{EN_DASH}{int(high):,}"
+
+
+def format_share(low: float, high: float, digits: int = 1) -> str:
+    """A share as a percentage, or a percentage range when the counts are bounded."""
+    if _missing(low) or _missing(high):
+        return ""
+    a, b = f"{low * 100:.{digits}f}", f"{high * 100:.{digits}f}"
+    return f"{a}%" if a == b else f"{a}{EN_DASH}{b}%"
+
+
+def format_rank(rank: object, best: object, worst: object, *, tied: bool = False) -> str:
+    """A rank (``1``, ``2=`` for a tie) or the range of ranks it could take (``2–4``)."""
+    if _missing(rank):
+        return ""
+    if best != worst:
+        return f"{int(best)}{EN_DASH}{int(worst)}"  # type: ignore[call-overload]
+    return f"{int(rank)}{'=' if tied else ''}"  # type: ignore[call-overload]
+
+
+def tied_mask(table: pd.DataFrame) -> pd.Series:
+    """True where a locality shares its (certain) rank with another in the same indicator."""
+    key = table["indicator"] + "|" + table["rank"].astype("string").fillna("")
+    return table["rank"].notna() & key.duplicated(keep=False)
+
+
+def caption(attrs: dict[str, object]) -> list[str]:
+    """Lines every output carries under its table: data status, sources, legend."""
+    lines = []
+    if attrs.get("illustrative"):
+        lines.append(
+            "ILLUSTRATIVE DATA: these figures are invented for demonstration and are not real "
+            "children's-services data."
+        )
+    lines.append(
+        f"Scheme: {attrs.get('scheme_name')} ({attrs.get('scheme')}). "
+        f"Period: {attrs.get('period') or 'not stated'}. Boundaries: {attrs.get('boundaries')}."
+    )
+    lines.append("Data: " + "; ".join(map(str, attrs.get("sources", []))))  # type: ignore[call-overload]
+    missing = attrs.get("wards_without_data")
+    if missing:
+        lines.append("Wards without data (counted as unknown): " + ", ".join(missing))  # type: ignore[arg-type]
+    lines.append(LEGEND)
+    return lines

@@ -1,0 +1,261 @@
+"""Exports of a rollup: CSV and JSON (tidy, one row per indicator and locality, for machines),
+Markdown and XLSX (wide tables with captions, for people), and the atomic file writer they share.
+
+Outputs are deterministic: the same inputs give the same bytes (no timestamps in CSV/JSON/MD).
+
+>>> from localitymap.rollup import rollup
+>>> text = to_csv(rollup(None, "icn6"))
+>>> text.splitlines()[0]
+'# localitymap rollup: Integrated Care Networks (six localities) (icn6), period 2019-02'
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from localitymap import __version__
+from localitymap.errors import OutputExists
+from localitymap.paths import display_path
+from localitymap.render.cells import caption
+from localitymap.render.tables import View, cell_texts, wide
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Format = Literal["csv", "json", "md", "xlsx"]
+FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
+SUFFIXES = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md", ".xlsx": "xlsx"}
+SHARE_DIGITS = 6
+EXPORT_COLUMNS = [
+    "period", "indicator", "label", "domain", "locality", "is_total", "wards", "count",
+    "count_low", "count_high", "exact", "suppressed_wards", "missing_wards",
+    "share", "share_low", "share_high", "rank", "rank_best", "rank_worst",
+]  # fmt: skip
+
+
+def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
+    """Write a whole file or nothing: to a temporary file beside it, then rename over.
+
+    Refuses (:class:`~localitymap.errors.OutputExists`) to replace an existing file unless
+    ``force``, so a report from last year is never lost by accident.
+    """
+    if path.exists() and not force:
+        raise OutputExists(
+            f"{display_path(path)} already exists", hint="use --force to overwrite it"
+        )
+    if path.is_dir():
+        raise OutputExists(f"{display_path(path)} is a folder", hint="give a file name")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def format_from_suffix(path: Path) -> str | None:
+    """The export format a file name implies (``.csv`` -> ``csv``), or None."""
+    return SUFFIXES.get(path.suffix.lower())
+
+
+def tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """The rollup as exported: integer counts, shares rounded to 6 places, a period column."""
+    t = table.copy()
+    t.insert(0, "period", table.attrs.get("period", ""))
+    for col in ("count", "count_low", "count_high"):
+        t[col] = t[col].round().astype("Int64")
+    for col in ("share", "share_low", "share_high"):
+        t[col] = t[col].round(SHARE_DIGITS)
+    return t[EXPORT_COLUMNS]
+
+
+def _preamble(table: pd.DataFrame) -> list[str]:
+    a = table.attrs
+    head = f"localitymap rollup: {a.get('scheme_name')} ({a.get('scheme')})"
+    if a.get("period"):
+        head += f", period {a['period']}"
+    return [head, *caption(a), f"localitymap {__version__}"]
+
+
+def to_csv(table: pd.DataFrame) -> str:
+    """Tidy CSV, preceded by ``#`` comment lines stating the scheme, period and data status."""
+    buf = io.StringIO()
+    for line in _preamble(table):
+        buf.write(f"# {line}\n")
+    tidy(table).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return _jsonable(value.item())
+    if str(value) == "<NA>":
+        return None
+    return value
+
+
+def to_json(table: pd.DataFrame) -> str:
+    """``{"meta": {...}, "rows": [...], "leaders": [...]}`` with nulls for unknown values."""
+    from localitymap.rollup import leaders
+
+    t = tidy(table)
+    rows = [{k: _jsonable(v) for k, v in rec.items()} for rec in t.to_dict(orient="records")]
+    ld = [{k: _jsonable(v) for k, v in rec.items()} for rec in leaders(table).to_dict("records")]
+    meta = {**table.attrs, "caption": caption(table.attrs), "tool": f"localitymap {__version__}"}
+    doc = {"meta": meta, "rows": rows, "leaders": ld}
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def _md_table(df: pd.DataFrame, index_name: str) -> list[str]:
+    cols = [index_name, *map(str, df.columns)]
+    lines = ["| " + " | ".join(map(_md_escape, cols)) + " |"]
+    lines.append("|" + "|".join([":---", *["---:"] * len(df.columns)]) + "|")
+    for idx, row in df.iterrows():
+        lines.append("| " + " | ".join(_md_escape(x) for x in [idx, *row.tolist()]) + " |")
+    return lines
+
+
+def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
+    """A Markdown section: title, data warning, the wide table, the leaders table, notes."""
+    from localitymap.render.cells import format_share
+    from localitymap.rollup import leaders
+
+    a = table.attrs
+    lines = [
+        f"## Locality demand: {a.get('scheme_name')}"
+        + (f", {a['period']}" if a.get("period") else "")
+    ]
+    lines.append("")
+    if a.get("illustrative"):
+        lines += [f"> **{caption(a)[0]}**", ""]
+    lines += _md_table(wide(table, view), "Indicator")
+    lines.append("")
+    lines.append(f"*Table: count · share of borough · rank, by locality ({a.get('scheme')}).*")
+    lines.append("")
+    ld = leaders(table)
+    lines += ["### Highest and second-highest locality", ""]
+    lines += ["| Indicator | Highest | Share | Second | Share |", "|:---|:---|---:|:---|---:|"]
+    for r in ld.itertuples():
+        flag = "" if r.certain else " (uncertain)"
+        lines.append(
+            f"| {_md_escape(r.label)} | {r.highest}{flag} | "
+            f"{format_share(r.highest_share, r.highest_share, 0)} | {r.second} | "
+            f"{format_share(r.second_share, r.second_share, 0)} |"
+        )
+    lines += ["", "### Notes", ""]
+    lines += [f"- {_md_escape(x)}" for x in caption(a)[1 if a.get("illustrative") else 0 :]]
+    lines.append(f"- Produced by localitymap {__version__}.")
+    return "\n".join(lines) + "\n"
+
+
+def to_xlsx(table: pd.DataFrame) -> bytes:
+    """A workbook laid out for people and screen readers: a Cover sheet (title, data status,
+    sources, notes), then one table per sheet (Counts, Shares, Ranks, Data), header rows frozen,
+    no merged cells, numbers stored as numbers (ranges, which are not numbers, as text)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    a = table.attrs
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    title = f"Locality demand: {a.get('scheme_name')}" + (
+        f", {a['period']}" if a.get("period") else ""
+    )
+    cover["A1"] = title
+    cover["A1"].font = Font(bold=True, size=14)
+    for i, line in enumerate(caption(a), start=3):
+        cover.cell(row=i, column=1, value=line)
+        if i == 3 and a.get("illustrative"):
+            cover.cell(row=i, column=1).font = Font(bold=True, color="9C0006")
+    n = 3 + len(caption(a)) + 1
+    cover.cell(
+        row=n, column=1, value="Sheets: Counts, Shares, Ranks (one table each), Data (tidy)."
+    )
+    cover.cell(row=n + 1, column=1, value=f"Produced by localitymap {__version__}.")
+    cover.column_dimensions["A"].width = 110
+
+    t = cell_texts(table)
+    locs = list(dict.fromkeys(t["locality"]))
+    specs = [
+        ("Counts", "count", "count_text"),
+        ("Shares", "share", "share_text"),
+        ("Ranks", "rank", "rank_text"),
+    ]
+    for name, number_col, text_col in specs:
+        ws = wb.create_sheet(name)
+        ws.append(["Indicator", *locs])
+        for label, grp in t.groupby("label", sort=False):
+            by = grp.set_index("locality")
+            row: list[Any] = [label]
+            for loc in locs:
+                value = by.loc[loc, number_col]
+                exact = by.loc[loc, "rank_best"] == by.loc[loc, "rank_worst"] if name == "Ranks" else (
+                    by.loc[loc, "exact"]
+                )  # fmt: skip
+                if _jsonable(value) is None or not exact:
+                    row.append(by.loc[loc, text_col] or None)
+                else:
+                    row.append(float(value) if name == "Shares" else int(value))
+            ws.append(row)
+        if name == "Shares":
+            for r in ws.iter_rows(min_row=2, min_col=2):
+                for c in r:
+                    if isinstance(c.value, float):
+                        c.number_format = "0.0%"
+        _style_table_sheet(ws, Font, get_column_letter)
+    data = wb.create_sheet("Data")
+    tt = tidy(table)
+    data.append(list(tt.columns))
+    for rec in tt.itertuples(index=False):
+        data.append([_jsonable(v) for v in rec])
+    _style_table_sheet(data, Font, get_column_letter)
+    buf = io.BytesIO()
+    # Fixed document times so the same rollup gives the same workbook.
+    import datetime as dt
+
+    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
+    wb.properties.creator = "localitymap"
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _style_table_sheet(ws: Any, font: Any, letter: Any) -> None:
+    for cell in ws[1]:
+        cell.font = font(bold=True)
+    ws.freeze_panes = "B2"
+    for i, col in enumerate(ws.iter_cols(min_row=1, max_row=ws.max_row), start=1):
+        width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
+        ws.column_dimensions[letter(i)].width = min(max(10, width + 2), 48)
+
+
+def render(table: pd.DataFrame, fmt: str, view: View = "all") -> str | bytes:
+    """The rollup in one export format (text for csv/json/md, bytes for xlsx)."""
+    if fmt == "csv":
+        return to_csv(table)
+    if fmt == "json":
+        return to_json(table)
+    if fmt == "md":
+        return to_markdown(table, view)
+    if fmt == "xlsx":
+        return to_xlsx(table)
+    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

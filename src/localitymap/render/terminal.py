@@ -1,0 +1,130 @@
+"""Rich tables for the terminal. Readable at 100 columns: indicators run down the page, localities
+across, and each cell holds the count over its share and rank."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from localitymap.render.cells import caption
+from localitymap.render.tables import View, cell_texts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from localitymap.errors import Problem
+
+
+def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
+    """The rollup as one rich table (with caption) followed by the highest/second table."""
+    from localitymap.rollup import leaders
+
+    attrs = table.attrs
+    t = cell_texts(table)
+    localities = list(dict.fromkeys(t["locality"]))
+    title = f"Locality demand: {attrs.get('scheme_name', '')}"
+    if attrs.get("period"):
+        title += f", {attrs['period']}"
+    grid = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    grid.add_column("Indicator", min_width=14, max_width=20, overflow="fold")
+    for loc in localities:
+        # Two-line headers keep seven locality columns inside 100 terminal columns.
+        grid.add_column(loc.replace(" ", "\n", 1), justify="right", overflow="fold")
+    domain = None
+    for label, grp in t.groupby("label", sort=False):
+        row_domain = grp["domain"].iloc[0]
+        if domain is not None and row_domain != domain:
+            grid.add_section()
+        domain = row_domain
+        cells: list[Any] = [Text(str(label))]
+        by_loc = grp.set_index("locality")
+        for loc in localities:
+            r = by_loc.loc[loc]
+            cells.append(_cell(r, view))
+        grid.add_row(*cells)
+    lines = caption(attrs)
+    notes = Text("\n".join(lines), style="dim")
+    if attrs.get("illustrative"):
+        notes = Text.assemble((lines[0], "bold yellow"), ("\n" + "\n".join(lines[1:]), "dim"))
+    return Group(grid, notes, Text(""), leaders_table(leaders(table)))
+
+
+def _cell(r: Any, view: View) -> Text:
+    style = "bold" if r["rank_text"].startswith("1") and "–" not in r["rank_text"] else ""
+    if view == "count":
+        return Text(r["count_text"], style=style)
+    if view == "share":
+        return Text(r["share_text"], style=style)
+    if view == "rank":
+        return Text(r["rank_text"], style=style)
+    text = Text(r["count_text"], style=style)
+    second = r["share_text"] if r["is_total"] else f"{r['share_text']} #{r['rank_text']}"
+    if second.strip(" #"):
+        text.append("\n" + second.strip(), style="dim")
+    return text
+
+
+def leaders_table(ld: pd.DataFrame) -> Table:
+    """Highest and second-highest locality per indicator."""
+    from localitymap.render.cells import format_share
+
+    tab = Table(title="Highest and second-highest locality", box=box.SIMPLE_HEAD, pad_edge=False,
+                title_justify="left")  # fmt: skip
+    tab.add_column("Indicator", max_width=26)
+    tab.add_column("Highest")
+    tab.add_column("Share", justify="right")
+    tab.add_column("Second")
+    tab.add_column("Share", justify="right")
+    for r in ld.itertuples():
+        flag = "" if r.certain else " (uncertain: suppressed cells)"
+        tab.add_row(
+            r.label,
+            f"{r.highest}{flag}",
+            format_share(r.highest_share, r.highest_share, 0),
+            r.second,
+            format_share(r.second_share, r.second_share, 0),
+        )
+    return tab
+
+
+def problems_table(problems: Iterable[Problem], title: str) -> Table:
+    """A validation report: one row per problem, with where it is and what to do."""
+    tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    tab.add_column("Level")
+    tab.add_column("Where", overflow="fold", max_width=32)
+    tab.add_column("Problem", overflow="fold")
+    tab.add_column("What to do", overflow="fold")
+    colours = {"error": "red", "warning": "yellow", "note": "blue"}
+    for p in problems:
+        tab.add_row(
+            Text(p.severity, style=colours[p.severity]), p.location(), p.message, p.hint or ""
+        )
+    return tab
+
+
+def frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
+    """Any small DataFrame as a plain rich table."""
+    tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    for col in df.columns:
+        tab.add_column(str(col))
+    for row in df.itertuples(index=False):
+        tab.add_row(*("" if v is None else str(v) for v in row))
+    return tab
+
+
+def console(stderr: bool = False, width: int | None = None, *, file_text: bool = False) -> Console:
+    """A console for stdout (results) or stderr (messages); plain text when not a terminal.
+
+    ``file_text`` records output for :meth:`Console.export_text` instead of printing it.
+    """
+    if file_text:
+        import io
+
+        return Console(file=io.StringIO(), width=width, record=True, highlight=False,
+                       color_system=None)  # fmt: skip
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
