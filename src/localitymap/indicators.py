@@ -18,6 +18,7 @@ Count(low=1, high=4, status='suppressed', marker='<5')
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,9 +44,20 @@ _CODE_HEADERS = {"ward code", "wardcode", "code", "gss code", "area code", "ward
 _NAME_HEADERS = {"ward", "ward name", "wardname", "name", "area name", "area"}
 _WARD_VINTAGE_HEADER = re.compile(r"^wd\d\dcd$|^wd\d\dnm$")
 _IGNORED_HEADERS = {
-    "lad code", "lad name", "local authority", "la", "la code", "la name", "authority",
-    "locality", "locality name", "notes", "note", "comments", "ward id",
-}  # fmt: skip
+    "lad code",
+    "lad name",
+    "local authority",
+    "la",
+    "la code",
+    "la name",
+    "authority",
+    "locality",
+    "locality name",
+    "notes",
+    "note",
+    "comments",
+    "ward id",
+}
 _LONG_INDICATOR = {"indicator", "measure", "indicator id", "metric"}
 _LONG_VALUE = {"value", "count", "number", "n"}
 _PERIOD = {"period", "snapshot", "date", "month"}
@@ -220,10 +232,12 @@ def data_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     files = sorted(
-        p for p in path.iterdir()
-        if p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith(("~$", "."))
+        p
+        for p in path.iterdir()
+        if p.suffix.lower() in TABLE_SUFFIXES
+        and not p.name.startswith(("~$", "."))
         and not p.stem.lower().startswith("catalogue")
-    )  # fmt: skip
+    )
     if not files:
         raise InputError(f"{display_path(path)}: folder holds no .csv or .xlsx files")
     return files
@@ -349,8 +363,9 @@ def _parse_table(
         return
     header_row, headers = table.rows[h]
     if h > 0:
-        report.add(f"skipped {h} title row(s) above the header", file=src, row=header_row,
-                   severity="note")  # fmt: skip
+        report.add(
+            f"skipped {h} title row(s) above the header", file=src, row=header_row, severity="note"
+        )
     code_col, name_col = _classify(headers, ward_column)
     keys = [normalise_name(x) for x in headers]
     period_col = next((i for i, k in enumerate(keys) if k in _PERIOD), None)
@@ -369,8 +384,12 @@ def _parse_table(
         if known is None:
             ind = Indicator(id=slugify(header), label=header, in_catalogue=False)
             if ind.id not in parsed.indicators:
-                report.add(f"indicator {header!r} is not in the catalogue; used as given",
-                           file=src, row=header_row, severity="note")  # fmt: skip
+                report.add(
+                    f"indicator {header!r} is not in the catalogue; used as given",
+                    file=src,
+                    row=header_row,
+                    severity="note",
+                )
             known = parsed.indicators.get(ind.id, ind)
         parsed.indicators.setdefault(known.id, known)
         return known
@@ -388,20 +407,28 @@ def _parse_table(
             if ind is None:
                 continue
             if ind.id in seen_ids:
-                report.add(f"columns {seen_ids[ind.id]!r} and {header!r} are both {ind.label!r}",
-                           file=src, row=header_row, hint="keep one of them")  # fmt: skip
+                report.add(
+                    f"columns {seen_ids[ind.id]!r} and {header!r} are both {ind.label!r}",
+                    file=src,
+                    row=header_row,
+                    hint="keep one of them",
+                )
                 continue
             seen_ids[ind.id] = header
             wide_cols.append((i, ind))
         if not wide_cols:
-            report.add("no indicator columns found", file=src, row=header_row,
-                       hint="one column per indicator, or long format: ward, indicator, value")  # fmt: skip
+            report.add(
+                "no indicator columns found",
+                file=src,
+                row=header_row,
+                hint="one column per indicator, or long format: ward, indicator, value",
+            )
             return
 
     for rownum, cells in table.rows[h + 1 :]:
         if not any(cells):
             continue
-        cell = lambda i: cells[i] if i is not None and i < len(cells) else ""  # noqa: E731
+        cell = functools.partial(_cell_at, cells)
         ward_text = cell(code_col) or cell(name_col)
         period = cell(period_col) or comment_period
         if period:
@@ -411,9 +438,10 @@ def _parse_table(
             continue
         if register.is_total_label(ward_text):
             targets = (
-                [(cell(long_val), indicator_for(cell(long_ind), rownum))] if is_long
+                [(cell(long_val), indicator_for(cell(long_ind), rownum))]
+                if is_long
                 else [(cell(i), ind) for i, ind in wide_cols]
-            )  # fmt: skip
+            )
             for text, ind in targets:
                 if ind is not None:
                     try:
@@ -435,28 +463,45 @@ def _parse_table(
             if by_name is not None and by_name != code:
                 report.add(
                     f"code {code} is {register.name_of(code)!r} but the row says {cell(name_col)!r}",
-                    file=src, row=rownum, ward=code, severity="warning",
+                    file=src,
+                    row=rownum,
+                    ward=code,
+                    severity="warning",
                     hint="the code is used; check the row",
-                )  # fmt: skip
+                )
         targets = (
-            [(long_val, indicator_for(cell(long_ind), rownum))] if is_long
-            else list(wide_cols)
-        )  # fmt: skip
+            [(long_val, indicator_for(cell(long_ind), rownum))] if is_long else list(wide_cols)
+        )
         for col, ind in targets:
             if ind is None or col is None:
                 continue
             try:
                 c = parse_count(cell(col), suppressed_range)
             except CellProblem as exc:
-                report.add(str(exc), file=src, row=rownum, field=headers[col], ward=code,
-                           hint=f"ward {register.name_of(code)}, column {headers[col]!r}")  # fmt: skip
+                report.add(
+                    str(exc),
+                    file=src,
+                    row=rownum,
+                    field=headers[col],
+                    ward=code,
+                    hint=f"ward {register.name_of(code)}, column {headers[col]!r}",
+                )
                 continue
             if c.status == "missing":
                 report.add(
                     f"{register.name_of(code)}: {ind.label} is empty (read as missing, not zero)",
-                    file=src, row=rownum, field=headers[col], ward=code, severity="warning",
-                )  # fmt: skip
+                    file=src,
+                    row=rownum,
+                    field=headers[col],
+                    ward=code,
+                    severity="warning",
+                )
             parsed.records.append(_Record(code, ind.id, c, period, src, rownum))
+
+
+def _cell_at(cells: list[str], i: int | None) -> str:
+    """The text at column ``i`` of a row, empty when the row is short or the column absent."""
+    return cells[i] if i is not None and i < len(cells) else ""
 
 
 def _choose_period(parsed: _Parsed, period: str | None, report: Report) -> str | None:
@@ -485,9 +530,11 @@ def _check_duplicates(records: list[_Record], register: WardRegister, report: Re
             where = f"row {f.row}" if f.file == r.file else f"{f.file}:{f.row}"
             report.add(
                 f"ward {register.name_of(r.ward)} appears twice for {r.indicator} (also {where})",
-                file=r.file, row=r.row, ward=r.ward,
+                file=r.file,
+                row=r.row,
+                ward=r.ward,
                 hint="remove the duplicate row, or split periods with a period column",
-            )  # fmt: skip
+            )
         else:
             first[key] = r
 
@@ -503,14 +550,20 @@ def _check_totals(
     sums: dict[str, tuple[int, int | None]] = {}
     for r in records:
         lo, hi = sums.get(r.indicator, (0, 0))
-        sums[r.indicator] = (lo + r.count.low, None if hi is None or r.count.high is None
-                             else hi + r.count.high)  # fmt: skip
+        sums[r.indicator] = (
+            lo + r.count.low,
+            None if hi is None or r.count.high is None else hi + r.count.high,
+        )
     for t in parsed.totals:
         if period is not None and t.period not in ("", period):
             continue
         if not t.indicator:
-            report.add(f"total row {t.label!r} excluded from the wards (checked against their sum)",
-                       file=t.file, row=t.row, severity="note")  # fmt: skip
+            report.add(
+                f"total row {t.label!r} excluded from the wards (checked against their sum)",
+                file=t.file,
+                row=t.row,
+                severity="note",
+            )
             continue
         if t.indicator not in sums or t.count.status != "value":
             continue
@@ -522,9 +575,11 @@ def _check_totals(
             report.add(
                 f"total row {t.label!r} gives {t.count.low:,} for {t.indicator} "
                 f"but the wards add up to {expected}",
-                file=t.file, row=t.row, field=t.indicator,
+                file=t.file,
+                row=t.row,
+                field=t.indicator,
                 hint="check that the total covers the same wards, or delete the total row",
-            )  # fmt: skip
+            )
 
 
 def _build(

@@ -21,16 +21,32 @@ from localitymap.indicators import IndicatorData, read_indicators
 from localitymap.schemes import Scheme, load_scheme
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 TOTAL = "Borough total"
 UNASSIGNED = "Unassigned"
 
 COLUMNS = [
-    "indicator", "label", "domain", "locality", "is_total", "wards",
-    "count", "count_low", "count_high", "exact", "suppressed_wards", "missing_wards",
-    "share", "share_low", "share_high", "rank", "rank_best", "rank_worst",
-]  # fmt: skip
+    "indicator",
+    "label",
+    "domain",
+    "locality",
+    "is_total",
+    "wards",
+    "count",
+    "count_low",
+    "count_high",
+    "exact",
+    "suppressed_wards",
+    "missing_wards",
+    "share",
+    "share_low",
+    "share_high",
+    "rank",
+    "rank_best",
+    "rank_worst",
+]
 
 
 def rollup(
@@ -60,75 +76,86 @@ def rollup(
         scheme = load_scheme(scheme, data.register)
     locality_of, absent = _assign(data, scheme, allow_unassigned, allow_missing_wards)
 
+    # Matrices indicator x ward. A cell the data lacks counts as missing: 0 to unknown. Plain
+    # NumPy rather than groupby: this runs on every CLI call, where pandas' lazy imports dominate.
+    ind_ids = [i.id for i in data.indicators]
+    wards = list(locality_of)
+    localities = [*scheme.localities, *([UNASSIGNED] if UNASSIGNED in locality_of.values() else [])]
+    n_ind, n_loc = len(ind_ids), len(localities)
+    low = np.zeros((n_ind, len(wards)))
+    high = np.full((n_ind, len(wards)), np.nan)
+    suppressed = np.zeros((n_ind, len(wards)))
+    missing = np.ones((n_ind, len(wards)))
     v = data.values
-    # Every (ward, indicator) the scheme needs but the data lacks counts as missing: 0 to unknown.
-    grid = pd.MultiIndex.from_product(
-        [[i.id for i in data.indicators], list(locality_of)], names=["indicator", "ward_code"]
+    ind_pos = {k: i for i, k in enumerate(ind_ids)}
+    ward_pos = {k: i for i, k in enumerate(wards)}
+    keep = [w in ward_pos for w in v["ward_code"].tolist()]
+    ii = np.array(
+        [ind_pos[x] for x, k in zip(v["indicator"].tolist(), keep, strict=True) if k], int
     )
-    v = v.set_index(["indicator", "ward_code"]).reindex(grid).reset_index()
-    gap = v["status"].isna()
-    v.loc[gap, ["low", "status"]] = [0.0, "missing"]
-    v["locality"] = v["ward_code"].map(locality_of)
-    v["is_suppressed"] = v["status"].eq("suppressed")
-    v["is_missing"] = v["status"].eq("missing")
+    ww = np.array([ward_pos[x] for x in v["ward_code"].tolist() if x in ward_pos], int)
+    status = np.array(v["status"].tolist(), dtype=object)[keep]
+    low[ii, ww] = v["low"].to_numpy()[keep]
+    high[ii, ww] = v["high"].to_numpy()[keep]
+    suppressed[ii, ww] = status == "suppressed"
+    missing[ii, ww] = status == "missing"
 
-    order = [*scheme.localities, *([UNASSIGNED] if UNASSIGNED in locality_of.values() else [])]
-    keys = ["indicator", "locality"]
-    g = v.groupby(keys, sort=False)
-    loc = pd.DataFrame(
-        {
-            "wards": g["ward_code"].count(),
-            "count_low": g["low"].sum(),
-            "count_high": g["high"]
-            .sum(min_count=1)
-            .where(~g["high"].apply(lambda s: s.isna().any())),
-            "suppressed_wards": g["is_suppressed"].sum(),
-            "missing_wards": g["is_missing"].sum(),
-        }
-    ).reset_index()
-    tot = (
-        loc.groupby("indicator", sort=False)
-        .agg(
-            wards=("wards", "sum"),
-            count_low=("count_low", "sum"),
-            count_high=("count_high", lambda s: s.sum() if s.notna().all() else np.nan),
-            suppressed_wards=("suppressed_wards", "sum"),
-            missing_wards=("missing_wards", "sum"),
-        )
-        .reset_index()
-    )
-    tot["locality"] = TOTAL
-    tot_low = loc["indicator"].map(tot.set_index("indicator")["count_low"])
-    tot_high = loc["indicator"].map(tot.set_index("indicator")["count_high"])
+    member = np.zeros((len(wards), n_loc))
+    member[np.arange(len(wards)), [localities.index(locality_of[w]) for w in wards]] = 1.0
+    loc_low = low @ member
+    loc_high = np.nan_to_num(high) @ member
+    loc_high[(np.isnan(high) @ member) > 0] = np.nan
+    tot_low, tot_high = low.sum(axis=1), high.sum(axis=1)
 
     # Share bounds: the locality as small (large) as it can be against the rest as large (small).
-    rest_low, rest_high = tot_low - loc["count_low"], tot_high - loc["count_high"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        loc["share_low"] = (loc["count_low"] / (loc["count_low"] + rest_high)).fillna(0.0)
-        loc["share_high"] = (loc["count_high"] / (loc["count_high"] + rest_low)).fillna(1.0)
-    zero_total = tot_high.eq(0)
-    loc.loc[zero_total, ["share_low", "share_high"]] = np.nan
-    tot["share_low"] = tot["share_high"] = 1.0
+        rest_high = tot_high[:, None] - loc_high
+        rest_low = tot_low[:, None] - loc_low
+        share_low = np.nan_to_num(loc_low / (loc_low + rest_high), nan=0.0)
+        share_high = np.nan_to_num(loc_high / (loc_high + rest_low), nan=1.0)
+    zero_total = tot_high == 0
+    share_low[zero_total], share_high[zero_total] = np.nan, np.nan
+    ranked = np.array([loc != UNASSIGNED for loc in localities])
+    rank, best, worst = _ranks(loc_low[:, ranked], loc_high[:, ranked])
 
-    loc["is_total"] = False
-    tot["is_total"] = True
-    out = pd.concat([loc, tot], ignore_index=True)
-    out["exact"] = out["count_low"].eq(out["count_high"])
-    out["count"] = out["count_low"].where(out["exact"])
-    out["share"] = out["share_low"].where(out["exact"] & out["share_low"].eq(out["share_high"]))
-    _rank(out)
+    def with_total(loc_values: np.ndarray, total: np.ndarray) -> np.ndarray:
+        return np.column_stack([loc_values, total]).ravel()
 
+    def ranks_column(r: np.ndarray) -> pd.arrays.IntegerArray:
+        full = np.full((n_ind, n_loc + 1), -1, dtype=np.int64)
+        full[:, np.flatnonzero(ranked)] = r
+        flat = full.ravel()
+        return pd.arrays.IntegerArray(np.where(flat < 0, 0, flat), flat < 0)
+
+    n_rows = n_loc + 1
+    count_low = with_total(loc_low, tot_low)
+    count_high = with_total(loc_high, tot_high)
+    s_low = with_total(share_low, np.where(zero_total, np.nan, 1.0))
+    s_high = with_total(share_high, np.where(zero_total, np.nan, 1.0))
+    exact = count_low == count_high
     labels = {i.id: i for i in data.indicators}
-    out["label"] = out["indicator"].map(lambda i: labels[i].label)
-    out["domain"] = out["indicator"].map(lambda i: labels[i].domain)
-    pos = {name: i for i, name in enumerate([*order, TOTAL])}
-    ind_pos = {i.id: n for n, i in enumerate(data.indicators)}
-    out = out.sort_values(
-        ["indicator", "locality"],
-        key=lambda s: s.map(ind_pos) if s.name == "indicator" else s.map(pos),
-    ).reset_index(drop=True)[COLUMNS]
-    for col in ("wards", "suppressed_wards", "missing_wards"):
-        out[col] = out[col].astype("int64")
+    out = pd.DataFrame(
+        {
+            "indicator": np.repeat(ind_ids, n_rows),
+            "label": np.repeat([labels[i].label for i in ind_ids], n_rows),
+            "domain": np.repeat([labels[i].domain for i in ind_ids], n_rows),
+            "locality": np.tile([*localities, TOTAL], n_ind),
+            "is_total": np.tile([False] * n_loc + [True], n_ind),
+            "wards": np.tile([*member.sum(axis=0).astype(np.int64), len(wards)], n_ind),
+            "count": np.where(exact, count_low, np.nan),
+            "count_low": count_low,
+            "count_high": count_high,
+            "exact": exact,
+            "suppressed_wards": with_total(suppressed @ member, suppressed.sum(1)).astype(np.int64),
+            "missing_wards": with_total(missing @ member, missing.sum(1)).astype(np.int64),
+            "share": np.where(exact & (s_low == s_high), s_low, np.nan),
+            "share_low": s_low,
+            "share_high": s_high,
+            "rank": ranks_column(rank),
+            "rank_best": ranks_column(best),
+            "rank_worst": ranks_column(worst),
+        }
+    )
     out.attrs.update(_metadata(data, scheme, absent))
     return out
 
@@ -145,9 +172,10 @@ def _assign(
             if c in seen and seen[c] != name:
                 report.add(
                     f"ward {reg.name_of(c)} ({c}) is in two localities: {seen[c]!r} and {name!r}",
-                    file=scheme.source, ward=c,
+                    file=scheme.source,
+                    ward=c,
                     hint="fix the scheme: each ward must be in exactly one locality",
-                )  # fmt: skip
+                )
             seen.setdefault(c, name)
     if report.errors:
         raise SchemeError(f"scheme {scheme.id} places a ward twice", report=report)
@@ -171,24 +199,19 @@ def _assign(
     return locality_of, absent
 
 
-def _rank(out: pd.DataFrame) -> None:
-    """Competition ranks among the localities of each indicator (1 = highest; ties share a rank),
-    with the best and worst rank a locality could hold given its bounds."""
+def _ranks(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Competition ranks per row (1 = highest; ties share a rank), and the best and worst rank
+    each column could hold given its bounds (``high`` NaN = unbounded)."""
     import numpy as np
 
-    out["rank"] = out["rank_best"] = out["rank_worst"] = np.nan
-    ranked = ~out["is_total"] & out["locality"].ne(UNASSIGNED)
-    for _, idx in out[ranked].groupby("indicator", sort=False).groups.items():
-        lo = out.loc[idx, "count_low"].to_numpy()
-        hi = out.loc[idx, "count_high"].fillna(np.inf).to_numpy()
-        others_low = lo[None, :]
-        others_high = hi[None, :]
-        not_self = ~np.eye(len(lo), dtype=bool)
-        out.loc[idx, "rank"] = 1 + ((others_low > lo[:, None]) & not_self).sum(axis=1)
-        out.loc[idx, "rank_best"] = 1 + ((others_low > hi[:, None]) & not_self).sum(axis=1)
-        out.loc[idx, "rank_worst"] = 1 + ((others_high > lo[:, None]) & not_self).sum(axis=1)
-    for col in ("rank", "rank_best", "rank_worst"):
-        out[col] = out[col].astype("Int64")
+    hi = np.nan_to_num(high, nan=np.inf)
+    lo3, hi3 = low[:, None, :], hi[:, None, :]  # others, broadcast against each locality
+    rank = 1 + (lo3 > low[:, :, None]).sum(axis=2)
+    best = 1 + (lo3 > hi[:, :, None]).sum(axis=2)
+    worst = 1 + (hi3 > low[:, :, None]).sum(axis=2)
+    # A locality is never above itself except where its upper bound exceeds its own lower bound.
+    worst -= (hi > low).astype(int)
+    return rank, best, worst
 
 
 def leaders(table: pd.DataFrame) -> pd.DataFrame:
@@ -204,21 +227,24 @@ def leaders(table: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
+    by_indicator: dict[str, list[dict[str, Any]]] = {}
+    for rec in table.to_dict("records"):
+        if not rec["is_total"] and rec["locality"] != UNASSIGNED:
+            by_indicator.setdefault(rec["indicator"], []).append(rec)
     rows: list[dict[str, Any]] = []
-    body = table[~table["is_total"] & table["locality"].ne(UNASSIGNED)]
-    for ind, grp in body.groupby("indicator", sort=False):
-        ranks = sorted(grp["rank"].dropna().unique())
-        first = grp[grp["rank"] == ranks[0]] if ranks else grp.iloc[:0]
-        second = grp[grp["rank"] == ranks[1]] if len(ranks) > 1 else grp.iloc[:0]
+    for ind, recs in by_indicator.items():
+        ranks = sorted({r["rank"] for r in recs if not pd.isna(r["rank"])})
+        first = [r for r in recs if ranks and r["rank"] == ranks[0]]
+        second = [r for r in recs if len(ranks) > 1 and r["rank"] == ranks[1]]
         rows.append(
             {
                 "indicator": ind,
-                "label": grp["label"].iloc[0],
-                "highest": " = ".join(first["locality"]),
-                "highest_share": first["share"].iloc[0] if len(first) else float("nan"),
-                "second": " = ".join(second["locality"]),
-                "second_share": second["share"].iloc[0] if len(second) else float("nan"),
-                "certain": bool((grp["rank_best"] == grp["rank_worst"]).all()),
+                "label": recs[0]["label"],
+                "highest": " = ".join(r["locality"] for r in first),
+                "highest_share": first[0]["share"] if first else float("nan"),
+                "second": " = ".join(r["locality"] for r in second),
+                "second_share": second[0]["share"] if second else float("nan"),
+                "certain": all(r["rank_best"] == r["rank_worst"] for r in recs),
             }
         )
     return pd.DataFrame(rows)

@@ -137,19 +137,26 @@ def rollup_command(
     emit(render(table, fmt_value, values.value), output, force)
 
 
-def _choose_format(fmt: OutFormat | None, output: Path | None) -> str:
-    from localitymap.render.export import format_from_suffix
+SUFFIXES = {
+    ".csv": "csv",
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+}
 
+
+def _choose_format(fmt: OutFormat | None, output: Path | None) -> str:
+    """--format if given, else the format the output file's suffix implies, else a table."""
     if fmt is not None:
         if fmt == OutFormat.xlsx and output is None:
             raise typer.BadParameter("xlsx needs --output FILE.xlsx", param_hint="--format")
         return fmt.value
     if output is None:
         return "table"
-    guessed = format_from_suffix(output)
+    guessed = SUFFIXES.get(output.suffix.lower())
     if guessed is None:
-        if output.suffix.lower() == ".txt":
-            return "table"
         raise typer.BadParameter(
             f"cannot tell the format from {output.name!r}; add --format", param_hint="--output"
         )

@@ -73,9 +73,12 @@ def validate_command(
                 for loc, codes in sch.localities.items():
                     for c in codes:
                         if c not in present:
-                            report.add(f"ward {reg.name_of(c)} of {loc!r} has no data",
-                                       ward=c, file=sch.source,
-                                       hint="rollup stops unless --allow-missing-wards")  # fmt: skip
+                            report.add(
+                                f"ward {reg.name_of(c)} of {loc!r} has no data",
+                                ward=c,
+                                file=sch.source,
+                                hint="rollup stops unless --allow-missing-wards",
+                            )
     title = (
         f"Validation of {path}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     )
@@ -87,8 +90,17 @@ def validate_command(
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["severity", "file", "row", "field", "ward", "problem", "hint"])
         for p in report:
-            w.writerow([p.severity, p.file or "", p.row or "", p.field or "", p.ward or "",
-                        p.message, p.hint or ""])  # fmt: skip
+            w.writerow(
+                [
+                    p.severity,
+                    p.file or "",
+                    p.row or "",
+                    p.field or "",
+                    p.ward or "",
+                    p.message,
+                    p.hint or "",
+                ]
+            )
         emit(buf.getvalue(), output, force)
     else:
         from localitymap.render.terminal import console, problems_table

@@ -9,10 +9,6 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 EN_DASH = "–"
 LEGEND = (
@@ -49,12 +45,6 @@ def format_rank(rank: object, best: object, worst: object, *, tied: bool = False
     if best != worst:
         return f"{int(best)}{EN_DASH}{int(worst)}"  # type: ignore[call-overload]
     return f"{int(rank)}{'=' if tied else ''}"  # type: ignore[call-overload]
-
-
-def tied_mask(table: pd.DataFrame) -> pd.Series:
-    """True where a locality shares its (certain) rank with another in the same indicator."""
-    key = table["indicator"] + "|" + table["rank"].astype("string").fillna("")
-    return table["rank"].notna() & key.duplicated(keep=False)
 
 
 def caption(attrs: dict[str, object]) -> list[str]:

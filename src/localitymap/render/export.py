@@ -23,20 +23,40 @@ from localitymap import __version__
 from localitymap.errors import OutputExists
 from localitymap.paths import display_path
 from localitymap.render.cells import caption
-from localitymap.render.tables import View, cell_texts, wide
+from localitymap.render.tables import View, cell_records, grid, wide
 
 if TYPE_CHECKING:
     import pandas as pd
 
 Format = Literal["csv", "json", "md", "xlsx"]
 FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
-SUFFIXES = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md", ".xlsx": "xlsx"}
 SHARE_DIGITS = 6
+SHEETS = [
+    ("Counts", "count", "count_text"),
+    ("Shares", "share", "share_text"),
+    ("Ranks", "rank", "rank_text"),
+]
 EXPORT_COLUMNS = [
-    "period", "indicator", "label", "domain", "locality", "is_total", "wards", "count",
-    "count_low", "count_high", "exact", "suppressed_wards", "missing_wards",
-    "share", "share_low", "share_high", "rank", "rank_best", "rank_worst",
-]  # fmt: skip
+    "period",
+    "indicator",
+    "label",
+    "domain",
+    "locality",
+    "is_total",
+    "wards",
+    "count",
+    "count_low",
+    "count_high",
+    "exact",
+    "suppressed_wards",
+    "missing_wards",
+    "share",
+    "share_low",
+    "share_high",
+    "rank",
+    "rank_best",
+    "rank_worst",
+]
 
 
 def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
@@ -59,15 +79,10 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def format_from_suffix(path: Path) -> str | None:
-    """The export format a file name implies (``.csv`` -> ``csv``), or None."""
-    return SUFFIXES.get(path.suffix.lower())
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
@@ -194,29 +209,12 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     cover.cell(row=n + 1, column=1, value=f"Produced by localitymap {__version__}.")
     cover.column_dimensions["A"].width = 110
 
-    t = cell_texts(table)
-    locs = list(dict.fromkeys(t["locality"]))
-    specs = [
-        ("Counts", "count", "count_text"),
-        ("Shares", "share", "share_text"),
-        ("Ranks", "rank", "rank_text"),
-    ]
-    for name, number_col, text_col in specs:
+    locs, rows = grid(cell_records(table))
+    for name, number_col, text_col in SHEETS:
         ws = wb.create_sheet(name)
         ws.append(["Indicator", *locs])
-        for label, grp in t.groupby("label", sort=False):
-            by = grp.set_index("locality")
-            row: list[Any] = [label]
-            for loc in locs:
-                value = by.loc[loc, number_col]
-                exact = by.loc[loc, "rank_best"] == by.loc[loc, "rank_worst"] if name == "Ranks" else (
-                    by.loc[loc, "exact"]
-                )  # fmt: skip
-                if _jsonable(value) is None or not exact:
-                    row.append(by.loc[loc, text_col] or None)
-                else:
-                    row.append(float(value) if name == "Shares" else int(value))
-            ws.append(row)
+        for label, cells in rows.items():
+            ws.append([label, *(_xlsx_value(cells[loc], number_col, text_col) for loc in locs)])
         if name == "Shares":
             for r in ws.iter_rows(min_row=2, min_col=2):
                 for c in r:
@@ -237,6 +235,15 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     wb.properties.creator = "localitymap"
     wb.save(buf)
     return buf.getvalue()
+
+
+def _xlsx_value(rec: dict[str, Any], number_col: str, text_col: str) -> Any:
+    """A number where the figure is known exactly; the text (a range, a bound) otherwise."""
+    value = _jsonable(rec[number_col])
+    certain = rec["rank_best"] == rec["rank_worst"] if number_col == "rank" else rec["exact"]
+    if value is None or not certain:
+        return rec[text_col] or None
+    return float(value) if number_col == "share" else int(value)
 
 
 def _style_table_sheet(ws: Any, font: Any, letter: Any) -> None:

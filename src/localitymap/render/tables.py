@@ -1,5 +1,5 @@
-"""Human-readable wide views of a rollup (indicators down, localities across), shared by the
-terminal, Markdown and spreadsheet writers so they all say the same thing.
+"""Human-readable views of a rollup (indicators down, localities across), shared by the terminal,
+Markdown and spreadsheet writers so they all say the same thing.
 
 >>> from localitymap.rollup import rollup
 >>> w = wide(rollup(None, "icn6"), "count")
@@ -9,9 +9,10 @@ terminal, Markdown and spreadsheet writers so they all say the same thing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Literal
 
-from localitymap.render.cells import format_count, format_rank, format_share, tied_mask
+from localitymap.render.cells import format_count, format_rank, format_share
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,35 +20,44 @@ if TYPE_CHECKING:
 View = Literal["count", "share", "rank", "all"]
 
 
-def cell_texts(table: pd.DataFrame) -> pd.DataFrame:
-    """The rollup with text columns ``count_text``, ``share_text``, ``rank_text`` added."""
-    t = table.copy()
-    t["count_text"] = [
-        format_count(a, b) for a, b in zip(t["count_low"], t["count_high"], strict=True)
-    ]
-    t["share_text"] = [
-        format_share(a, b) for a, b in zip(t["share_low"], t["share_high"], strict=True)
-    ]
-    tied = tied_mask(t)
-    t["rank_text"] = [
-        format_rank(r, b, w, tied=bool(x))
-        for r, b, w, x in zip(t["rank"], t["rank_best"], t["rank_worst"], tied, strict=True)
-    ]
-    return t
+def cell_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rollup's rows as dicts with ``count_text``, ``share_text`` and ``rank_text`` added.
+
+    Plain Python over records: pandas string operations cost more start-up than the whole table.
+    """
+    recs = table.to_dict("records")
+    ties = Counter((r["indicator"], r["rank"]) for r in recs if not r["is_total"])
+    for r in recs:
+        r["count_text"] = format_count(r["count_low"], r["count_high"])
+        r["share_text"] = "" if r["is_total"] else format_share(r["share_low"], r["share_high"])
+        tied = not r["is_total"] and ties[(r["indicator"], r["rank"])] > 1
+        r["rank_text"] = format_rank(r["rank"], r["rank_best"], r["rank_worst"], tied=tied)
+    return recs
+
+
+def cell_text(rec: dict[str, Any], view: View, sep: str = " · ") -> str:
+    """One cell of a wide view: count, share, rank, or all three joined by ``sep``."""
+    if view != "all":
+        return str(rec[f"{view}_text"])
+    return sep.join(x for x in (rec["count_text"], rec["share_text"], rec["rank_text"]) if x)
+
+
+def grid(recs: list[dict[str, Any]]) -> tuple[list[str], dict[str, dict[str, dict[str, Any]]]]:
+    """Localities in order, and ``{label: {locality: record}}`` in indicator order."""
+    localities = list(dict.fromkeys(r["locality"] for r in recs))
+    rows: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in recs:
+        rows.setdefault(r["label"], {})[r["locality"]] = r
+    return localities, rows
 
 
 def wide(table: pd.DataFrame, view: View = "all", *, sep: str = " · ") -> pd.DataFrame:
     """Indicators (by label) down, localities across, each cell the chosen view as text."""
-    t = cell_texts(table)
-    if view == "all":
-        t["cell"] = (
-            t["count_text"]
-            + sep
-            + t["share_text"].where(~t["is_total"], "")
-            + (sep + t["rank_text"]).where(t["rank_text"].ne(""), "")
-        )
-        t["cell"] = t["cell"].str.rstrip(" ·")
-    else:
-        t["cell"] = t[f"{view}_text"]
-    out = t.pivot(index="label", columns="locality", values="cell")
-    return out.loc[list(dict.fromkeys(t["label"])), list(dict.fromkeys(t["locality"]))]
+    import pandas as pd
+
+    localities, rows = grid(cell_records(table))
+    data = {
+        label: [cell_text(cells[loc], view, sep) for loc in localities]
+        for label, cells in rows.items()
+    }
+    return pd.DataFrame.from_dict(data, orient="index", columns=localities)

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from localitymap.render.cells import caption
-from localitymap.render.tables import View, cell_texts
+from localitymap.render.tables import View, cell_records, cell_text, grid
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,47 +25,39 @@ def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
     from localitymap.rollup import leaders
 
     attrs = table.attrs
-    t = cell_texts(table)
-    localities = list(dict.fromkeys(t["locality"]))
+    recs = cell_records(table)
+    localities, rows = grid(recs)
     title = f"Locality demand: {attrs.get('scheme_name', '')}"
     if attrs.get("period"):
         title += f", {attrs['period']}"
-    grid = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-    grid.add_column("Indicator", min_width=14, max_width=20, overflow="fold")
+    tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    tab.add_column("Indicator", min_width=14, max_width=20, overflow="fold")
     for loc in localities:
         # Two-line headers keep seven locality columns inside 100 terminal columns.
-        grid.add_column(loc.replace(" ", "\n", 1), justify="right", overflow="fold")
+        tab.add_column(loc.replace(" ", "\n", 1), justify="right", overflow="fold")
     domain = None
-    for label, grp in t.groupby("label", sort=False):
-        row_domain = grp["domain"].iloc[0]
+    for label, cells in rows.items():
+        row_domain = next(iter(cells.values()))["domain"]
         if domain is not None and row_domain != domain:
-            grid.add_section()
+            tab.add_section()
         domain = row_domain
-        cells: list[Any] = [Text(str(label))]
-        by_loc = grp.set_index("locality")
-        for loc in localities:
-            r = by_loc.loc[loc]
-            cells.append(_cell(r, view))
-        grid.add_row(*cells)
+        tab.add_row(label, *(_cell(cells[loc], view) for loc in localities))
     lines = caption(attrs)
     notes = Text("\n".join(lines), style="dim")
     if attrs.get("illustrative"):
         notes = Text.assemble((lines[0], "bold yellow"), ("\n" + "\n".join(lines[1:]), "dim"))
-    return Group(grid, notes, Text(""), leaders_table(leaders(table)))
+    return Group(tab, notes, Text(""), leaders_table(leaders(table)))
 
 
-def _cell(r: Any, view: View) -> Text:
-    style = "bold" if r["rank_text"].startswith("1") and "–" not in r["rank_text"] else ""
-    if view == "count":
-        return Text(r["count_text"], style=style)
-    if view == "share":
-        return Text(r["share_text"], style=style)
-    if view == "rank":
-        return Text(r["rank_text"], style=style)
+def _cell(r: dict[str, Any], view: View) -> Text:
+    """Count over share and rank; the highest locality in bold."""
+    style = "bold" if r["rank_text"] in ("1", "1=") else ""
+    if view != "all":
+        return Text(cell_text(r, view), style=style)
     text = Text(r["count_text"], style=style)
-    second = r["share_text"] if r["is_total"] else f"{r['share_text']} #{r['rank_text']}"
-    if second.strip(" #"):
-        text.append("\n" + second.strip(), style="dim")
+    below = " ".join(x for x in (r["share_text"], r["rank_text"] and f"#{r['rank_text']}") if x)
+    if below:
+        text.append("\n" + below, style="dim")
     return text
 
 
@@ -73,8 +65,12 @@ def leaders_table(ld: pd.DataFrame) -> Table:
     """Highest and second-highest locality per indicator."""
     from localitymap.render.cells import format_share
 
-    tab = Table(title="Highest and second-highest locality", box=box.SIMPLE_HEAD, pad_edge=False,
-                title_justify="left")  # fmt: skip
+    tab = Table(
+        title="Highest and second-highest locality",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title_justify="left",
+    )
     tab.add_column("Indicator", max_width=26)
     tab.add_column("Highest")
     tab.add_column("Share", justify="right")
@@ -117,6 +113,11 @@ def frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
     return tab
 
 
+# Our text is data, not markup: parsing it for [tags] and :emoji: costs time and could mangle a
+# ward or indicator name that contains brackets.
+_PLAIN: dict[str, Any] = {"markup": False, "emoji": False, "highlight": False}
+
+
 def console(stderr: bool = False, width: int | None = None, *, file_text: bool = False) -> Console:
     """A console for stdout (results) or stderr (messages); plain text when not a terminal.
 
@@ -125,6 +126,5 @@ def console(stderr: bool = False, width: int | None = None, *, file_text: bool =
     if file_text:
         import io
 
-        return Console(file=io.StringIO(), width=width, record=True, highlight=False,
-                       color_system=None)  # fmt: skip
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+        return Console(file=io.StringIO(), width=width, record=True, color_system=None, **_PLAIN)
+    return Console(stderr=stderr, width=width, soft_wrap=False, **_PLAIN)

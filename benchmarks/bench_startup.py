@@ -1,0 +1,90 @@
+"""Whole-process timings of localitymap commands against bare-import baselines, in one run.
+
+Start-up dominates a localitymap run, so each target is a ratio to the cost of importing what the
+command cannot avoid. Runs are interleaved (baseline, command, baseline, ...) so that machine load
+affects both alike, and the median of each is compared. Run with ``make bench``.
+
+Exit status is 1 when a ratio misses its target, so the benchmark can gate a change.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+REPEATS = int(os.environ.get("BENCH_REPEATS", "15"))
+
+
+@dataclass
+class Case:
+    name: str
+    command: list[str]
+    baseline: list[str]
+    target: float
+
+
+CASES = [
+    Case(
+        "rollup --scheme icn6",
+        [str(BIN / "localitymap"), "rollup", "--scheme", "icn6"],
+        [sys.executable, "-c", "import pandas"],
+        1.4,
+    ),
+    Case(
+        "reference script",
+        [sys.executable, str(Path(__file__).with_name("reference_rollup.py"))],
+        [sys.executable, "-c", "import pandas"],
+        float("inf"),
+    ),
+    Case(
+        "--help",
+        [str(BIN / "localitymap"), "--help"],
+        [sys.executable, "-c", "import typer, rich"],
+        2.5,
+    ),
+]
+
+
+def _time(cmd: list[str], cwd: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def measure(case: Case, cwd: str) -> tuple[float, float]:
+    """Median seconds of (command, baseline) over interleaved runs after two warm-ups each."""
+    for _ in range(2):
+        _time(case.command, cwd)
+        _time(case.baseline, cwd)
+    ours, base = [], []
+    for _ in range(REPEATS):
+        ours.append(_time(case.command, cwd))
+        base.append(_time(case.baseline, cwd))
+    return statistics.median(ours), statistics.median(base)
+
+
+def main() -> int:
+    failed = 0
+    print(f"{'case':<24} {'command s':>10} {'baseline s':>11} {'ratio':>7} {'target':>7}")
+    with tempfile.TemporaryDirectory() as cwd:
+        for case in CASES:
+            ours, base = measure(case, cwd)
+            ratio = ours / base
+            ok = ratio <= case.target  # the reference script has no target: it is the yardstick
+            failed += not ok
+            print(
+                f"{case.name:<24} {ours:>10.3f} {base:>11.3f} {ratio:>7.2f} "
+                f"{'<=' if ok else '>'}{case.target:>5.1f}  {' '.join(case.baseline[1:])}"
+            )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
