@@ -88,7 +88,7 @@ class WardRegister:
     def closest(self, value: str, n: int = 3) -> list[str]:
         """Up to ``n`` ward names nearest to ``value``, best first, for 'did you mean' hints."""
         norm = {normalise_name(name): name for name in self.names}
-        hits = difflib.get_close_matches(normalise_name(value), list(norm), n=n, cutoff=0.5)
+        hits = difflib.get_close_matches(normalise_name(value), list(norm), n=n, cutoff=0.6)
         return [norm[h] for h in hits]
 
     def is_total_label(self, value: str) -> bool:

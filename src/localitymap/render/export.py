@@ -15,6 +15,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -227,14 +228,31 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     for rec in tt.itertuples(index=False):
         data.append([_jsonable(v) for v in rec])
     _style_table_sheet(data, Font, get_column_letter)
-    buf = io.BytesIO()
-    # Fixed document times so the same rollup gives the same workbook.
     import datetime as dt
 
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     wb.properties.creator = "localitymap"
+    buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """Rewrite a zip (an XLSX) with fixed entry and document times: openpyxl stamps the current
+    time, which would make the same rollup give a different file every second."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' at save time
+                payload = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", payload)
+            dst.writestr(fixed, payload)
+    return out.getvalue()
 
 
 def _xlsx_value(rec: dict[str, Any], number_col: str, text_col: str) -> Any:

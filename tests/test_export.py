@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import openpyxl
+import pytest
+
+from localitymap.errors import OutputExists
+from localitymap.render.export import render, to_csv, to_json, write_atomic
+from localitymap.rollup import rollup
+
+from .conftest import GOLDEN, update_golden
+
+
+@pytest.fixture(scope="module")
+def table():
+    return rollup(None, "icn6")
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if update_golden():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    assert path.read_text(encoding="utf-8") == text, f"{name} differs from its golden file"
+
+
+@pytest.mark.parametrize("fmt, name", [("csv", "rollup_icn6.csv"), ("md", "rollup_icn6.md"), ("json", "rollup_icn6.json")])
+def test_text_exports_match_golden_files(table, fmt, name):
+    _check_golden(name, render(table, fmt))
+
+
+def _workbook_cells(data: bytes) -> dict[str, list[list[object]]]:
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_xlsx_export_matches_golden_cells(table):
+    cells = _workbook_cells(render(table, "xlsx"))
+    _check_golden("rollup_icn6_xlsx.json", json.dumps(cells, indent=1, ensure_ascii=False) + "\n")
+
+
+def test_xlsx_layout_for_accessibility(table):
+    wb = openpyxl.load_workbook(io.BytesIO(render(table, "xlsx")))
+    assert wb.sheetnames == ["Cover", "Counts", "Shares", "Ranks", "Data"]
+    assert "ILLUSTRATIVE DATA" in wb["Cover"]["A3"].value
+    for name in ["Counts", "Shares", "Ranks", "Data"]:
+        ws = wb[name]
+        assert not ws.merged_cells.ranges
+        assert ws.freeze_panes == "B2" and all(c.font.bold for c in ws[1])
+    counts = wb["Counts"]
+    assert counts["A4"].value == "Child protection plans" and counts["D4"].value == 113
+    assert isinstance(counts["D4"].value, int)
+    shares = wb["Shares"]
+    assert shares["D4"].number_format == "0.0%" and shares["D4"].value == pytest.approx(113 / 405)
+
+
+def test_exports_are_deterministic(table):
+    again = rollup(None, "icn6")
+    for fmt in ("csv", "json", "md"):
+        assert render(table, fmt) == render(again, fmt)
+    first = render(table, "xlsx")
+    time.sleep(1.1)  # openpyxl and zip stamp times to the second; they must not leak into the bytes
+    assert render(again, "xlsx") == first
+
+
+def test_csv_states_its_data_status_and_reads_back(table):
+    import pandas as pd
+
+    text = to_csv(table)
+    assert text.splitlines()[1].startswith("# ILLUSTRATIVE DATA")
+    back = pd.read_csv(io.StringIO(text), comment="#")
+    assert len(back) == 98 and back.loc[back.is_total, "count"].sum() == table.loc[table.is_total, "count"].sum()
+
+
+def test_json_nulls_for_unknown_values(write):
+    data = write("d.csv", "ward,cp_plans\nFairfield,10\nWaddon,*\nKenley,3\n")
+    scheme = write("s.toml", '[localities.A]\nwards = ["Fairfield", "Waddon"]\n[localities.B]\nwards = ["Kenley"]\n')
+    doc = json.loads(to_json(rollup(data, scheme)))
+    a = doc["rows"][0]
+    assert a["locality"] == "A" and a["count"] is None and a["count_high"] is None and a["count_low"] == 10
+    assert doc["meta"]["illustrative"] is False
+
+
+def test_write_atomic_refuses_to_overwrite_without_force(tmp_path):
+    path = tmp_path / "out.csv"
+    write_atomic(path, "one\n")
+    with pytest.raises(OutputExists, match="already exists"):
+        write_atomic(path, "two\n")
+    assert path.read_text() == "one\n"
+    write_atomic(path, "two\n", force=True)
+    assert path.read_text() == "two\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary files left
+
+
+def test_write_atomic_leaves_old_file_when_writing_fails(tmp_path, monkeypatch):
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+
+    def boom(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.fsync", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(path, "new\n", force=True)
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
