@@ -27,7 +27,10 @@ def _check_golden(name: str, text: str) -> None:
     assert path.read_text(encoding="utf-8") == text, f"{name} differs from its golden file"
 
 
-@pytest.mark.parametrize("fmt, name", [("csv", "rollup_icn6.csv"), ("md", "rollup_icn6.md"), ("json", "rollup_icn6.json")])
+@pytest.mark.parametrize(
+    "fmt, name",
+    [("csv", "rollup_icn6.csv"), ("md", "rollup_icn6.md"), ("json", "rollup_icn6.json")],
+)
 def test_text_exports_match_golden_files(table, fmt, name):
     _check_golden(name, render(table, fmt))
 
@@ -72,15 +75,26 @@ def test_csv_states_its_data_status_and_reads_back(table):
     text = to_csv(table)
     assert text.splitlines()[1].startswith("# ILLUSTRATIVE DATA")
     back = pd.read_csv(io.StringIO(text), comment="#")
-    assert len(back) == 98 and back.loc[back.is_total, "count"].sum() == table.loc[table.is_total, "count"].sum()
+    assert (
+        len(back) == 98
+        and back.loc[back.is_total, "count"].sum() == table.loc[table.is_total, "count"].sum()
+    )
 
 
 def test_json_nulls_for_unknown_values(write):
     data = write("d.csv", "ward,cp_plans\nFairfield,10\nWaddon,*\nKenley,3\n")
-    scheme = write("s.toml", '[localities.A]\nwards = ["Fairfield", "Waddon"]\n[localities.B]\nwards = ["Kenley"]\n')
+    scheme = write(
+        "s.toml",
+        '[localities.A]\nwards = ["Fairfield", "Waddon"]\n[localities.B]\nwards = ["Kenley"]\n',
+    )
     doc = json.loads(to_json(rollup(data, scheme)))
     a = doc["rows"][0]
-    assert a["locality"] == "A" and a["count"] is None and a["count_high"] is None and a["count_low"] == 10
+    assert (
+        a["locality"] == "A"
+        and a["count"] is None
+        and a["count_high"] is None
+        and a["count_low"] == 10
+    )
     assert doc["meta"]["illustrative"] is False
 
 

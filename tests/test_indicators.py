@@ -108,7 +108,11 @@ def test_excel_export_with_bom_title_rows_labels_total_and_blank_rows(write):
 
 
 def test_cp1252_semicolon_export(write):
-    text = "Ward name;Early help open cases;Notes\nFairfield;12;Caf\u00e9 drop-in \u2013 see note\nKenley;\u2013;\n"
+    text = (
+        "Ward name;Early help open cases;Notes\n"
+        "Fairfield;12;Caf\u00e9 drop-in \u2013 see note\n"
+        "Kenley;\u2013;\n"
+    )
     data, report = validate_indicators(write("cp.csv", text, encoding="cp1252"))
     assert report.ok, [p.one_line() for p in report]
     v = data.values.set_index("ward_name")

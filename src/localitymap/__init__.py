@@ -1,7 +1,7 @@
 """localitymap: map children's-services demand from wards to localities.
 
-The public API returns pandas DataFrames; heavy modules load on first use, so importing the package
-(and running ``localitymap --help``) stays fast.
+The public API returns pandas DataFrames. These modules import pandas, geopandas and matplotlib only
+inside the functions that need them, so importing the package (and ``localitymap --help``) is fast.
 
 >>> import localitymap
 >>> table = localitymap.rollup(None, "icn6")      # bundled, illustrative Croydon data
@@ -11,28 +11,24 @@ The public API returns pandas DataFrames; heavy modules load on first use, so im
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
 
-_API = {
-    "rollup": "localitymap.rollup",
-    "leaders": "localitymap.rollup",
-    "read_indicators": "localitymap.indicators",
-    "validate_indicators": "localitymap.indicators",
-    "load_catalogue": "localitymap.indicators",
-    "load_scheme": "localitymap.schemes",
-    "check_scheme": "localitymap.schemes",
-    "list_schemes": "localitymap.schemes",
-    "load_register": "localitymap.wards",
-}
+# Bound here, after __version__ (which the modules below read), so that the function
+# `localitymap.rollup` is not shadowed by the submodule of the same name.
+from localitymap.indicators import load_catalogue, read_indicators, validate_indicators
+from localitymap.rollup import leaders, rollup
+from localitymap.schemes import check_scheme, list_schemes, load_scheme
+from localitymap.wards import load_register
 
-__all__ = ["__version__", *_API]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _API:
-        import importlib
-
-        return getattr(importlib.import_module(_API[name]), name)
-    raise AttributeError(f"module 'localitymap' has no attribute {name!r}")
+__all__ = [
+    "__version__",
+    "check_scheme",
+    "leaders",
+    "list_schemes",
+    "load_catalogue",
+    "load_register",
+    "load_scheme",
+    "read_indicators",
+    "rollup",
+    "validate_indicators",
+]

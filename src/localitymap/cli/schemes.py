@@ -46,7 +46,8 @@ def show_command(
     title = f"{sch.name} ({sch.id}): {len(sch.localities)} localities, {len(frame)} wards"
     if sch.based_on:
         title += f", grouped from {sch.based_on}"
-    console().print(frame_table(frame, title))
+    typer.echo(title)
+    console().print(frame_table(frame))
     for loc, note in sch.locality_notes.items():
-        console().print(f"{loc}: {note}")
+        typer.echo(f"{loc}: {note}")
     print_report(check_scheme(sch, reg))

@@ -108,6 +108,6 @@ def validate_command(
         if len(report):
             console().print(problems_table(report, title))
         else:
-            console().print(f"{title}: no problems found.")
+            typer.echo(f"{title}: no problems found.")
     if report.errors:
         raise typer.Exit(EXIT_VALIDATE)
