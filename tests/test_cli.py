@@ -86,7 +86,7 @@ def test_input_error_is_one_line_without_traceback(write):
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("error: ") and "2 problems found" in lines[0]
     assert any("bad.csv:2: unknown ward 'Fairfeld'; did you mean 'Fairfield'" in x for x in lines)
-    assert any("bad.csv:3: -2 is negative" in x for x in lines)
+    assert any("bad.csv:3: Waddon, cp_plans: -2 is negative" in x for x in lines)
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
@@ -149,7 +149,7 @@ def test_suppressed_range_option(write):
 def test_validate_good_file_exits_0():
     result = run("validate", "data/indicators/2019-02")
     assert result.exit_code == 0
-    assert "0 error(s), 0 warning(s): no problems found" in result.stdout
+    assert "data/indicators/2019-02: 0 error(s), 0 warning(s): no problems found" in result.stdout
 
 
 def test_validate_reports_every_problem_and_exits_3(write):

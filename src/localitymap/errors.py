@@ -69,6 +69,11 @@ class Report:
     def __len__(self) -> int:
         return len(self.problems)
 
+    def ordered(self) -> list[Problem]:
+        """Errors first, then warnings, then notes; each by file and row, as a person fixes them."""
+        rank = {"error": 0, "warning": 1, "note": 2}
+        return sorted(self.problems, key=lambda p: (rank[p.severity], p.file or "", p.row or 0))
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]

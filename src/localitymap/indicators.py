@@ -87,7 +87,11 @@ class Indicator:
 
 
 class CellProblem(ValueError):
-    """A cell that is not a count; the message says what is wrong with it."""
+    """A cell that is not a count; the message says what is wrong, ``hint`` what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def parse_count(text: str, suppressed_range: tuple[int, int | None] = (0, None)) -> Count:
@@ -115,13 +119,18 @@ def parse_count(text: str, suppressed_range: tuple[int, int | None] = (0, None))
     compact = t.replace(" ", "")
     if not _NUMBER.match(compact):
         if compact.endswith("%"):
-            raise CellProblem(f"{t!r} is a percentage; localitymap needs counts")
-        raise CellProblem(f"{t!r} is not a count or a known suppression marker")
+            raise CellProblem(f"{t!r} is a percentage", "give the count of children, not a rate")
+        raise CellProblem(
+            f"{t!r} is not a count or a known suppression marker",
+            "use a whole number, or a marker such as c, *, x or <5 for a suppressed count",
+        )
     value = float(compact.replace(",", ""))
     if value < 0:
-        raise CellProblem(f"{t} is negative; counts cannot be below zero")
+        raise CellProblem(f"{t} is negative", "a count cannot be below zero; correct the cell")
     if not value.is_integer():
-        raise CellProblem(f"{t} is not a whole number; counts of children are whole numbers")
+        raise CellProblem(
+            f"{t} is not a whole number", "counts of children are whole numbers; correct the cell"
+        )
     n = int(value)
     return Count(n, n, "value")
 
@@ -479,12 +488,12 @@ def _parse_table(
                 c = parse_count(cell(col), suppressed_range)
             except CellProblem as exc:
                 report.add(
-                    str(exc),
+                    f"{register.name_of(code)}, {headers[col]}: {exc}",
                     file=src,
                     row=rownum,
                     field=headers[col],
                     ward=code,
-                    hint=f"ward {register.name_of(code)}, column {headers[col]!r}",
+                    hint=exc.hint,
                 )
                 continue
             if c.status == "missing":
@@ -522,21 +531,26 @@ def _choose_period(parsed: _Parsed, period: str | None, report: Report) -> str |
 
 
 def _check_duplicates(records: list[_Record], register: WardRegister, report: Report) -> None:
+    """One problem per repeated row (not per cell), pointing back at the first occurrence."""
     first: dict[tuple[str, str], _Record] = {}
+    repeats: dict[tuple[str, int, str, int, str], list[str]] = {}
     for r in records:
         key = (r.ward, r.indicator)
         if key in first:
             f = first[key]
-            where = f"row {f.row}" if f.file == r.file else f"{f.file}:{f.row}"
-            report.add(
-                f"ward {register.name_of(r.ward)} appears twice for {r.indicator} (also {where})",
-                file=r.file,
-                row=r.row,
-                ward=r.ward,
-                hint="remove the duplicate row, or split periods with a period column",
-            )
+            repeats.setdefault((r.file, r.row, f.file, f.row, r.ward), []).append(r.indicator)
         else:
             first[key] = r
+    for (file, row, f_file, f_row, ward), indicators in repeats.items():
+        where = f"row {f_row}" if f_file == file else f"{f_file}:{f_row}"
+        what = f" for {indicators[0]}" if len(indicators) == 1 else ""
+        report.add(
+            f"ward {register.name_of(ward)} appears twice{what} (also {where})",
+            file=file,
+            row=row,
+            ward=ward,
+            hint="remove the duplicate row, or split periods with a period column",
+        )
 
 
 def _check_totals(
@@ -570,7 +584,7 @@ def _check_totals(
         lo, hi = sums[t.indicator]
         if t.count.low < lo or (hi is not None and t.count.low > hi):
             expected = (
-                f"{lo:,}" if hi == lo else (f"{lo:,}-{hi:,}" if hi is not None else f">= {lo:,}")
+                f"{lo:,}" if hi == lo else (f"{lo:,}–{hi:,}" if hi is not None else f"≥{lo:,}")
             )
             report.add(
                 f"total row {t.label!r} gives {t.count.low:,} for {t.indicator} "

@@ -34,8 +34,9 @@ def err(message: str) -> None:
 
 def print_report(report: Report, *, levels: tuple[str, ...] = ("error", "warning", "note")) -> None:
     """Problems as one line each on stderr (the first MAX_LISTED of each level)."""
+    ordered = report.ordered()
     for level in levels:
-        items = [p for p in report if p.severity == level]
+        items = [p for p in ordered if p.severity == level]
         for p in items[:MAX_LISTED]:
             err(f"{level}: {p.one_line()}")
         if len(items) > MAX_LISTED:

@@ -3,7 +3,6 @@ across, and each cell holds the count over its share and rank."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -17,7 +16,7 @@ from localitymap.render.tables import View, cell_records, cell_text, grid
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.errors import Problem
+    from localitymap.errors import Report
 
 
 def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
@@ -88,17 +87,29 @@ def leaders_table(ld: pd.DataFrame) -> Table:
     return tab
 
 
-def problems_table(problems: Iterable[Problem], title: str) -> Table:
-    """A validation report: one row per problem, with where it is and what to do."""
+def problems_table(report: Report, title: str) -> Table:
+    """A validation report: errors first, each in row order, then warnings and notes.
+
+    The file is named once in the title unless problems come from several files.
+    """
+    items = report.ordered()
+    files = {p.file for p in items if p.file}
     tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     tab.add_column("Level")
-    tab.add_column("Where", overflow="fold", max_width=32)
-    tab.add_column("Problem", overflow="fold")
-    tab.add_column("What to do", overflow="fold")
+    tab.add_column("Row", justify="right", overflow="fold")
+    tab.add_column("Column", overflow="fold", max_width=18)
+    tab.add_column("Problem", overflow="fold", ratio=3)
+    tab.add_column("What to do", overflow="fold", ratio=2)
     colours = {"error": "red", "warning": "yellow", "note": "blue"}
-    for p in problems:
+    for p in items:
+        row = "" if p.row is None else str(p.row)
+        where = f"{p.file}:{row}" if len(files) > 1 and p.file else row
         tab.add_row(
-            Text(p.severity, style=colours[p.severity]), p.location(), p.message, p.hint or ""
+            Text(p.severity, style=colours[p.severity]),
+            where,
+            p.field or "",
+            p.message,
+            p.hint or "",
         )
     return tab
 
@@ -107,7 +118,7 @@ def frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
     """Any small DataFrame as a plain rich table."""
     tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     for col in df.columns:
-        tab.add_column(str(col))
+        tab.add_column(str(col), overflow="fold")
     for row in df.itertuples(index=False):
         tab.add_row(*("" if v is None else str(v) for v in row))
     return tab
