@@ -101,6 +101,10 @@ def test_excel_export_with_bom_title_rows_labels_total_and_blank_rows(write):
     assert v.loc[("Broad Green", "cp_plans"), "status"] == "suppressed"
     assert math.isnan(v.loc[("Broad Green", "cp_plans"), "high"])
     notes = [p.message for p in report.notes]
+    assert (
+        "2 suppressed cell(s), kept as ranges, not zeros: Fairfield (lac <5); Broad Green (cp_plans *)"
+        in notes
+    )
     assert any("skipped 2 title row(s)" in n for n in notes)
     assert any("total row 'Total' excluded" in n for n in notes)
     # 25 wards absent from the file: a warning, not an error (the rollup decides)

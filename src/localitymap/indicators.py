@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from localitymap.wards import WardRegister, load_register, normalise_name
 if TYPE_CHECKING:
     import pandas as pd
 
+log = logging.getLogger(__name__)
 Status = Literal["value", "suppressed", "missing"]
 
 #: Cell texts read as "suppressed" (not zero, not missing). Case-insensitive.
@@ -282,6 +284,9 @@ def validate_indicators(
         except InputError as exc:
             report.add(exc.message, hint=exc.hint)
             continue
+        log.info(
+            "read %s: %d rows, %s", table.source, len(table.rows), table.sheet or table.encoding
+        )
         _parse_table(table, register, catalogue, parsed, report, ward_column, suppressed_range)
     chosen = _choose_period(parsed, period, report)
     records = [r for r in parsed.records if chosen is None or r.period in (chosen, "")]
@@ -298,6 +303,17 @@ def validate_indicators(
         )
     if not records and not report.errors:
         report.add("no ward rows found", file=", ".join(display_path(f) for f in files))
+    suppressed: dict[str, list[str]] = {}
+    for r in records:
+        if r.count.status == "suppressed":
+            suppressed.setdefault(r.ward, []).append(f"{r.indicator} {r.count.marker}")
+    if suppressed:
+        cells = sum(len(v) for v in suppressed.values())
+        report.add(
+            f"{cells} suppressed cell(s), kept as ranges, not zeros: "
+            + "; ".join(f"{register.name_of(w)} ({', '.join(v)})" for w, v in suppressed.items()),
+            severity="note",
+        )
     if report.errors:
         return None, report
     return _build(

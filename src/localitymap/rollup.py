@@ -13,6 +13,7 @@ the data lacks stop the run unless the caller opts in.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+log = logging.getLogger(__name__)
 TOTAL = "Borough total"
 UNASSIGNED = "Unassigned"
 
@@ -157,6 +159,10 @@ def rollup(
         }
     )
     out.attrs.update(_metadata(data, scheme, absent))
+    log.info(
+        "rolled up %d indicator(s) from %d ward(s) into %d localities of %s",
+        n_ind, len(wards), n_loc, scheme.id,
+    )  # fmt: skip
     return out
 
 
