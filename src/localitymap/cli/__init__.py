@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from localitymap import __version__
-from localitymap.cli import rollup, schemes, validate
+from localitymap.cli import map, rollup, schemes, validate, wards
 from localitymap.cli._common import state
 
 app = typer.Typer(
@@ -50,7 +50,9 @@ def _main(
 
 app.command("rollup")(rollup.rollup_command)
 app.command("validate")(validate.validate_command)
+app.command("map")(map.map_command)
 app.add_typer(schemes.app, name="schemes")
+app.add_typer(wards.app, name="wards")
 
 
 def main() -> None:

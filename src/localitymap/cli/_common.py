@@ -8,11 +8,18 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from localitymap.errors import EXIT_DATA, LocalityMapError, Report
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from localitymap.geo import Boundaries
+    from localitymap.indicators import IndicatorData
+    from localitymap.schemes import Scheme
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_LISTED = 25
@@ -102,3 +109,65 @@ def parse_range(text: str | None) -> tuple[int, int | None]:
     if low < 0 or (high is not None and high < low):
         raise typer.BadParameter(f"{text!r}: the range must be 0 or more, low to high")
     return (low, high)
+
+
+@dataclass
+class Inputs:
+    """Everything a rollup-based command works from."""
+
+    data: IndicatorData
+    scheme: Scheme
+    table: pd.DataFrame
+    boundaries: Boundaries | None
+
+
+def load_inputs(
+    *,
+    scheme: str,
+    data: Path | None,
+    period: str | None,
+    register: Path | None,
+    catalogue: Path | None,
+    sheet: str | None,
+    ward_column: str | None,
+    suppressed_range: str | None,
+    allow_unassigned: bool,
+    allow_missing_wards: bool,
+    wards: Path | None = None,
+    ward_code_column: str | None = None,
+    ward_name_column: str | None = None,
+    need_geometry: bool = False,
+) -> Inputs:
+    """Read the register (or boundaries), the data and the scheme, print the data's warnings and
+    notes on stderr, and roll up. Geometry is loaded only when asked for or given."""
+    from localitymap.indicators import load_catalogue, read_indicators
+    from localitymap.rollup import rollup
+    from localitymap.schemes import load_scheme
+    from localitymap.wards import load_register
+
+    boundaries = None
+    reg = load_register(register) if register is not None else None
+    if need_geometry or wards is not None:
+        from localitymap.geo import load_boundaries
+
+        boundaries = load_boundaries(
+            wards, code_column=ward_code_column, name_column=ward_name_column, register=reg
+        )
+        print_report(boundaries.report, levels=("warning", "note"))
+        reg = boundaries.register
+    reg = reg or load_register()
+    ind = read_indicators(
+        data,
+        register=reg,
+        catalogue=load_catalogue(catalogue),
+        period=period,
+        sheet=sheet,
+        ward_column=ward_column,
+        suppressed_range=parse_range(suppressed_range),
+    )
+    print_report(ind.report, levels=("warning", "note"))
+    sch = load_scheme(scheme, reg)
+    table = rollup(
+        ind, sch, allow_unassigned=allow_unassigned, allow_missing_wards=allow_missing_wards
+    )
+    return Inputs(ind, sch, table, boundaries)

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from localitymap.cli._common import emit, handle_errors, parse_range, print_report
+from localitymap.cli import options as opt
+from localitymap.cli._common import emit, handle_errors, load_inputs
 
 
 class OutFormat(StrEnum):
@@ -17,6 +18,8 @@ class OutFormat(StrEnum):
     xlsx = "xlsx"
     md = "md"
     json = "json"
+    geojson = "geojson"
+    gpkg = "gpkg"
 
 
 class ValueView(StrEnum):
@@ -26,59 +29,32 @@ class ValueView(StrEnum):
     rank = "rank"
 
 
-DataOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data", "-d", help="Indicator CSV/XLSX file or folder. Default: bundled snapshot."
-    ),
-]
-RegisterOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--register", help="Ward register CSV (ward_code, ward_name, lad_code, lad_name)."
-    ),
-]
-PeriodOpt = Annotated[str | None, typer.Option("--period", help="Period to use, e.g. 2019-02.")]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name (default: first).")]
-WardColOpt = Annotated[
-    str | None,
-    typer.Option("--ward-column", help="Name of the column holding ward codes or names."),
-]
-SuppressedOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--suppressed-range",
-        help="What a bare suppression marker (*, c, x) may stand for, e.g. 1-4. "
-        "Default: unknown (totals become lower bounds).",
-    ),
-]
-CatalogueOpt = Annotated[Path | None, typer.Option("--catalogue", help="Indicator catalogue CSV.")]
+class Level(StrEnum):
+    locality = "locality"
+    ward = "ward"
+
+
+SUFFIXES = {
+    ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md", ".xlsx": "xlsx",
+    ".txt": "table", ".geojson": "geojson", ".gpkg": "gpkg",
+}  # fmt: skip
 
 
 @handle_errors
 def rollup_command(
-    scheme: Annotated[
-        str, typer.Option("--scheme", "-s", help="Scheme id (icn6, areas3) or file.")
-    ],
-    data: DataOpt = None,
-    period: PeriodOpt = None,
-    register: RegisterOpt = None,
-    catalogue: CatalogueOpt = None,
-    sheet: SheetOpt = None,
-    ward_column: WardColOpt = None,
-    suppressed_range: SuppressedOpt = None,
-    allow_unassigned: Annotated[
-        bool,
-        typer.Option(
-            "--allow-unassigned", help="Show wards in no locality as an 'Unassigned' row."
-        ),
-    ] = False,
-    allow_missing_wards: Annotated[
-        bool,
-        typer.Option(
-            "--allow-missing-wards", help="Count scheme wards absent from the data as unknown."
-        ),
-    ] = False,
+    scheme: opt.Scheme,
+    data: opt.Data = None,
+    period: opt.Period = None,
+    register: opt.Register = None,
+    wards: opt.Wards = None,
+    ward_code_column: opt.WardCodeColumn = None,
+    ward_name_column: opt.WardNameColumn = None,
+    catalogue: opt.Catalogue = None,
+    sheet: opt.Sheet = None,
+    ward_column: opt.WardColumn = None,
+    suppressed_range: opt.SuppressedRange = None,
+    allow_unassigned: opt.AllowUnassigned = False,
+    allow_missing_wards: opt.AllowMissing = False,
     fmt: Annotated[
         OutFormat | None,
         typer.Option(
@@ -88,40 +64,42 @@ def rollup_command(
     values: Annotated[
         ValueView, typer.Option("--values", help="What table and md cells show.")
     ] = ValueView.all,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing output file.")
-    ] = False,
+    level: Annotated[
+        Level, typer.Option("--level", help="geojson: localities or wards (gpkg holds both).")
+    ] = Level.locality,
+    output: opt.Output = None,
+    force: opt.Force = False,
 ) -> None:
     """Roll ward counts up to localities: count, % of borough and rank per indicator.
 
     Example: localitymap rollup --scheme icn6 --format csv -o localities.csv
     """
     fmt_value = _choose_format(fmt, output)
-    from localitymap.indicators import load_catalogue, read_indicators
-    from localitymap.rollup import rollup
-    from localitymap.schemes import load_scheme
-    from localitymap.wards import load_register
+    geo = fmt_value in ("geojson", "gpkg")
+    inputs = load_inputs(
+        scheme=scheme, data=data, period=period, register=register, wards=wards,
+        ward_code_column=ward_code_column, ward_name_column=ward_name_column,
+        catalogue=catalogue, sheet=sheet, ward_column=ward_column,
+        suppressed_range=suppressed_range, allow_unassigned=allow_unassigned,
+        allow_missing_wards=allow_missing_wards, need_geometry=geo,
+    )  # fmt: skip
+    table = inputs.table
+    if geo:
+        from localitymap.geo import locality_layer, ward_layer
+        from localitymap.render.export import geo_metadata, to_geojson, write_gpkg
 
-    reg = load_register(register)
-    ind = read_indicators(
-        data,
-        register=reg,
-        catalogue=load_catalogue(catalogue),
-        period=period,
-        sheet=sheet,
-        ward_column=ward_column,
-        suppressed_range=parse_range(suppressed_range),
-    )
-    print_report(ind.report, levels=("warning", "note"))
-    table = rollup(
-        ind,
-        load_scheme(scheme, reg),
-        allow_unassigned=allow_unassigned,
-        allow_missing_wards=allow_missing_wards,
-    )
+        assert inputs.boundaries is not None
+        meta = geo_metadata(table, inputs.boundaries.attribution)
+        localities = locality_layer(table, inputs.scheme, inputs.boundaries)
+        ward_shapes = ward_layer(table, inputs.data.values, inputs.scheme, inputs.boundaries)
+        if fmt_value == "gpkg":
+            assert output is not None
+            write_gpkg(output, {"localities": localities, "wards": ward_shapes}, meta, force=force)
+            typer.echo(f"wrote {output}", err=True)
+            return
+        layer = localities if level == Level.locality else ward_shapes
+        emit(to_geojson(layer, meta), output, force)
+        return
     if fmt_value == "table":
         from localitymap.render.terminal import console, rollup_table
 
@@ -137,21 +115,13 @@ def rollup_command(
     emit(render(table, fmt_value, values.value), output, force)
 
 
-SUFFIXES = {
-    ".csv": "csv",
-    ".json": "json",
-    ".md": "md",
-    ".markdown": "md",
-    ".xlsx": "xlsx",
-    ".txt": "table",
-}
-
-
 def _choose_format(fmt: OutFormat | None, output: Path | None) -> str:
     """--format if given, else the format the output file's suffix implies, else a table."""
     if fmt is not None:
-        if fmt == OutFormat.xlsx and output is None:
-            raise typer.BadParameter("xlsx needs --output FILE.xlsx", param_hint="--format")
+        if fmt in (OutFormat.xlsx, OutFormat.gpkg) and output is None:
+            raise typer.BadParameter(
+                f"{fmt.value} needs --output FILE.{fmt.value}", param_hint="--format"
+            )
         return fmt.value
     if output is None:
         return "table"

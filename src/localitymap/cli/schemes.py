@@ -51,3 +51,54 @@ def show_command(
     for loc, note in sch.locality_notes.items():
         typer.echo(f"{loc}: {note}")
     print_report(check_scheme(sch, reg))
+
+
+@app.command("check")
+@handle_errors
+def check_command(
+    scheme: Annotated[str, typer.Argument(help="Scheme id (icn6, areas3) or file.")],
+    wards: Annotated[
+        Path | None, typer.Option("--wards", help="Ward boundary file (default: bundled Croydon).")
+    ] = None,
+    register: Annotated[Path | None, typer.Option("--register", help="Ward register CSV.")] = None,
+    min_shared: Annotated[
+        float,
+        typer.Option(
+            "--min-shared", min=0, help="Shortest shared border (m) that joins two wards."
+        ),
+    ] = 10.0,
+) -> None:
+    """Check a scheme on the ground: every ward exactly once, no unknown wards, and each locality
+    one connected group of wards (corner contacts under --min-shared metres do not count).
+
+    Exits 3 when it finds a problem.
+    """
+    from localitymap.errors import EXIT_VALIDATE, Report, SchemeError
+    from localitymap.geo import check_contiguity, load_boundaries
+    from localitymap.render.terminal import console, problems_table
+    from localitymap.schemes import check_scheme, load_scheme
+    from localitymap.wards import load_register
+
+    reg = load_register(register) if register is not None else None
+    boundaries = load_boundaries(wards, register=reg)
+    report = Report()
+    report.extend(boundaries.report)
+    try:
+        sch = load_scheme(scheme, boundaries.register)
+    except SchemeError as exc:
+        report.extend(exc.report)
+        sch = None
+    if sch is not None:
+        report.extend(check_scheme(sch, boundaries.register))
+        report.extend(check_contiguity(sch, boundaries, min_shared))
+    name = sch.id if sch is not None else scheme
+    if not report.errors:
+        typer.echo(
+            f"{name}: {len(sch.localities) if sch else 0} localities cover all "
+            f"{len(boundaries.register)} wards once each, and each is contiguous "
+            f"(shared borders of {min_shared:g} m or more)."
+        )
+    if len(report):
+        console().print(problems_table(report, f"{name}: {len(report.errors)} problem(s)"))
+    if report.errors:
+        raise typer.Exit(EXIT_VALIDATE)

@@ -8,15 +8,8 @@ from typing import Annotated
 
 import typer
 
+from localitymap.cli import options as opt
 from localitymap.cli._common import emit, handle_errors, parse_range
-from localitymap.cli.rollup import (
-    CatalogueOpt,
-    PeriodOpt,
-    RegisterOpt,
-    SheetOpt,
-    SuppressedOpt,
-    WardColOpt,
-)
 from localitymap.errors import EXIT_VALIDATE
 
 
@@ -31,12 +24,12 @@ def validate_command(
     scheme: Annotated[
         str | None, typer.Option("--scheme", "-s", help="Also check coverage against this scheme.")
     ] = None,
-    period: PeriodOpt = None,
-    register: RegisterOpt = None,
-    catalogue: CatalogueOpt = None,
-    sheet: SheetOpt = None,
-    ward_column: WardColOpt = None,
-    suppressed_range: SuppressedOpt = None,
+    period: opt.Period = None,
+    register: opt.Register = None,
+    catalogue: opt.Catalogue = None,
+    sheet: opt.Sheet = None,
+    ward_column: opt.WardColumn = None,
+    suppressed_range: opt.SuppressedRange = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     force: Annotated[bool, typer.Option("--force")] = False,

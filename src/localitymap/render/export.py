@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 Format = Literal["csv", "json", "md", "xlsx"]
 FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
+GEO_FORMATS: tuple[str, ...] = ("geojson", "gpkg")
 SHARE_DIGITS = 6
 SHEETS = [
     ("Counts", "count", "count_text"),
@@ -80,10 +81,19 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        Path(tmp).replace(path)
+        _publish(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    """Give a finished temporary file the permissions a normal new file would have (mkstemp makes
+    it private), then rename it into place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    tmp.chmod(0o666 & ~mask)
+    tmp.replace(path)
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
@@ -289,3 +299,52 @@ def render(table: pd.DataFrame, fmt: str, view: View = "all") -> str | bytes:
     if fmt == "xlsx":
         return to_xlsx(table)
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def geo_metadata(table: pd.DataFrame, attribution: str) -> dict[str, str]:
+    """What a geographic export says about itself: data status, scheme, period, boundaries."""
+    a = table.attrs
+    return {
+        "caption": " ".join(caption(a)),
+        "illustrative": "yes" if a.get("illustrative") else "no",
+        "scheme": f"{a.get('scheme_name')} ({a.get('scheme')})",
+        "period": str(a.get("period", "")),
+        "boundaries": str(a.get("boundaries", "")),
+        "attribution": attribution,
+        "tool": f"localitymap {__version__}",
+    }
+
+
+def to_geojson(layer: Any, meta: dict[str, str]) -> str:
+    """A layer as RFC 7946 GeoJSON (WGS84), with a ``localitymap`` member stating its provenance."""
+    doc = json.loads(layer.to_crs(4326).to_json(drop_id=True, na="null"))
+    doc["localitymap"] = meta
+    return json.dumps(doc, ensure_ascii=False) + "\n"
+
+
+def write_gpkg(
+    path: Path, layers: dict[str, Any], meta: dict[str, str], *, force: bool = False
+) -> None:
+    """A GeoPackage with one layer per entry (EPSG:27700) and an ``about`` table, written to a
+    temporary file beside ``path`` and renamed into place."""
+    import pandas as pd
+    import pyogrio
+
+    if path.exists() and not force:
+        raise OutputExists(
+            f"{display_path(path)} already exists", hint="use --force to overwrite it"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gpkg", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # the driver creates the file itself
+    try:
+        for name, layer in layers.items():
+            pyogrio.write_dataframe(layer, tmp, layer=name, driver="GPKG")
+        about = pd.DataFrame({"key": list(meta), "value": list(meta.values())})
+        pyogrio.write_dataframe(about, tmp, layer="about", driver="GPKG")
+        _publish(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,61 @@
+"""Options shared by several commands, declared once so they read the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Scheme = Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (icn6, areas3) or file.")]
+Data = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", "-d", help="Indicator CSV/XLSX file or folder. Default: bundled snapshot."
+    ),
+]
+Register = Annotated[
+    Path | None,
+    typer.Option(
+        "--register", help="Ward register CSV (ward_code, ward_name, lad_code, lad_name)."
+    ),
+]
+Wards = Annotated[
+    Path | None,
+    typer.Option("--wards", help="Ward boundary file (GeoJSON, GeoPackage, Shapefile; any CRS)."),
+]
+WardCodeColumn = Annotated[
+    str | None, typer.Option("--ward-code-column", help="Column of --wards holding ward codes.")
+]
+WardNameColumn = Annotated[
+    str | None, typer.Option("--ward-name-column", help="Column of --wards holding ward names.")
+]
+Period = Annotated[str | None, typer.Option("--period", help="Period to use, e.g. 2019-02.")]
+Sheet = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name (default: first).")]
+WardColumn = Annotated[
+    str | None,
+    typer.Option("--ward-column", help="Column of the data holding ward codes or names."),
+]
+SuppressedRange = Annotated[
+    str | None,
+    typer.Option(
+        "--suppressed-range",
+        help="What a bare suppression marker (*, c, x) may stand for, e.g. 1-4. "
+        "Default: unknown (totals become lower bounds).",
+    ),
+]
+Catalogue = Annotated[Path | None, typer.Option("--catalogue", help="Indicator catalogue CSV.")]
+AllowUnassigned = Annotated[
+    bool,
+    typer.Option("--allow-unassigned", help="Show wards in no locality as an 'Unassigned' row."),
+]
+AllowMissing = Annotated[
+    bool,
+    typer.Option(
+        "--allow-missing-wards", help="Count scheme wards absent from the data as unknown."
+    ),
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]

@@ -1,0 +1,90 @@
+"""Maps as a library call: which indicator, which layer, what the footer says; drawing is in
+:mod:`localitymap.render.maps`.
+
+>>> from localitymap import read_indicators, load_scheme, rollup
+>>> from localitymap.geo import load_boundaries
+>>> data, scheme = read_indicators(), load_scheme("icn6")
+>>> png = render_map(rollup(data, scheme), data, scheme, load_boundaries(), "cp_plans", fmt="png", dpi=72)
+>>> png[:4]
+b'\\x89PNG'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from localitymap.errors import InputError
+from localitymap.wards import normalise_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from localitymap.geo import Boundaries
+    from localitymap.indicators import IndicatorData
+    from localitymap.schemes import Scheme
+
+
+def resolve_indicator(data: IndicatorData, name: str) -> tuple[str, str]:
+    """(id, label) of the indicator a user named by id or label; error lists the choices."""
+    import difflib
+
+    wanted = normalise_name(name)
+    for ind in data.indicators:
+        if wanted in (normalise_name(ind.id), normalise_name(ind.label)):
+            return ind.id, ind.label
+    ids = [i.id for i in data.indicators]
+    near = difflib.get_close_matches(name, ids, n=3, cutoff=0.5)
+    hint = (
+        f"did you mean {' or '.join(near)}?" if near else f"choose from: {', '.join(ids)}, or all"
+    )
+    raise InputError(f"no indicator {name!r} in the data", hint=hint)
+
+
+def footer_lines(table: pd.DataFrame, boundaries: Boundaries) -> list[str]:
+    """Source lines every map carries: scheme, data, boundaries, attribution."""
+    from localitymap.render.maps import period_label
+
+    a = table.attrs
+    status = " (illustrative)" if a.get("illustrative") else ""
+    period = period_label(str(a.get("period") or "")) or "period not stated"
+    return [
+        f"Scheme: {a.get('scheme_name')} ({a.get('scheme')}). Data: {period}{status}, "
+        f"{'; '.join(a.get('sources', []))}. Boundaries: {a.get('boundaries')}. Made with localitymap.",
+        boundaries.attribution,
+    ]
+
+
+def render_map(
+    table: pd.DataFrame,
+    data: IndicatorData,
+    scheme: Scheme,
+    boundaries: Boundaries,
+    indicator: str,
+    *,
+    level: Literal["locality", "ward"] = "locality",
+    value: Literal["count", "share"] = "count",
+    fmt: str = "png",
+    dpi: int = 200,
+) -> bytes:
+    """A map of one indicator (``"all"``: every indicator's share on one A4 page) as file bytes."""
+    from localitymap.geo import locality_layer, ward_layer
+    from localitymap.render.maps import draw_map, draw_small_multiples, period_label, save
+
+    localities = locality_layer(table, scheme, boundaries)
+    wards = ward_layer(table, data.values, scheme, boundaries)
+    period = period_label(str(table.attrs.get("period") or ""))
+    footer = footer_lines(table, boundaries)
+    illustrative = bool(table.attrs.get("illustrative"))
+    if normalise_name(indicator) == "all":
+        inds = [(i.id, i.label) for i in data.indicators]
+        title = f"Share of each indicator by locality{', ' + period if period else ''}"
+        fig = draw_small_multiples(localities, wards, inds, title=title, footer=footer,
+                                   illustrative=illustrative)  # fmt: skip
+    else:
+        ind, label = resolve_indicator(data, indicator)
+        fig = draw_map(
+            localities, wards, ind, label, level=level, value=value,
+            title_suffix=f", {period}" if period else "", subtitle=str(table.attrs.get("scheme_name", "")),
+            footer=footer, illustrative=illustrative,
+        )  # fmt: skip
+    return save(fig, fmt, dpi=dpi)

@@ -1,0 +1,137 @@
+"""Maps: every indicator renders without warnings, output is deterministic, and what a reader
+needs (title, legend classes, attribution, data status) is on the page."""
+
+from __future__ import annotations
+
+import html
+import warnings
+
+import pytest
+from typer.testing import CliRunner
+
+from localitymap.cli import app
+from localitymap.geo import load_boundaries
+from localitymap.indicators import read_indicators
+from localitymap.maps import render_map
+from localitymap.render.maps import make_classes, nice_breaks, period_label
+from localitymap.rollup import rollup
+from localitymap.schemes import load_scheme
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    data, scheme = read_indicators(), load_scheme("icn6")
+    return rollup(data, scheme), data, scheme, load_boundaries()
+
+
+def test_every_bundled_indicator_renders_without_warnings(inputs):
+    table, data, scheme, b = inputs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for ind in data.indicators:
+            for level in ("locality", "ward"):
+                png = render_map(table, data, scheme, b, ind.id, level=level, fmt="png", dpi=40)
+                assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_maps_are_deterministic(inputs, fmt, magic):
+    table, data, scheme, b = inputs
+    first = render_map(table, data, scheme, b, "cp_plans", fmt=fmt, dpi=60)
+    assert first.startswith(magic)
+    assert render_map(table, data, scheme, b, "cp_plans", fmt=fmt, dpi=60) == first
+
+
+def test_svg_carries_title_legend_and_attribution(inputs):
+    table, data, scheme, b = inputs
+    svg = render_map(table, data, scheme, b, "lac", fmt="svg").decode()
+    for text in [
+        "Looked-after children by locality, February 2019",
+        "Integrated Care Networks (six localities)",
+        "Equal intervals",
+        "ILLUSTRATIVE DATA",
+        "Contains National Statistics data",
+        "Central West",
+        "2 km",
+    ]:
+        assert text in svg, text
+
+
+def test_small_multiples_fit_an_a4_page(inputs):
+    table, data, scheme, b = inputs
+    pdf = render_map(table, data, scheme, b, "all", fmt="pdf")
+    import re
+
+    box = re.search(rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", pdf)
+    assert (
+        box
+        and float(box.group(1)) == pytest.approx(595.4, abs=1)
+        and float(box.group(2)) == pytest.approx(841.7, abs=1)
+    )
+    svg = render_map(table, data, scheme, b, "all", fmt="svg").decode()
+    assert (
+        all(html.escape(i.label) in svg for i in data.indicators)
+        and "one scale for all panels" in svg
+    )
+
+
+def test_uncertain_locality_is_hatched_and_flagged(write):
+    """Fairfield's CP plans suppressed as <50: Central West's count becomes a range that spans
+    classes, so the map hatches it and says why instead of picking a colour."""
+    from localitymap.paths import data_dir
+
+    lines = (
+        (data_dir() / "indicators/2019-02/croydon_indicators_2019-02.csv").read_text().splitlines()
+    )
+    header = lines[3].split(",")
+    cp = header.index("cp_plans")
+    rows = [line.split(",") for line in lines[4:]]
+    fairfield = next(r for r in rows if r[1] == "Fairfield")
+    fairfield[cp] = "<50"
+    data = read_indicators(
+        write("d.csv", "\n".join([lines[3], *(",".join(r) for r in rows)]) + "\n")
+    )
+    scheme = load_scheme("icn6")
+    table = rollup(data, scheme)
+    cw = table[(table.indicator == "cp_plans") & (table.locality == "Central West")].iloc[0]
+    assert not cw["exact"]
+    svg = render_map(table, data, scheme, load_boundaries(), "cp_plans", fmt="svg").decode()
+    assert "range spans classes" in svg
+    assert f"{int(cw['count_low'])}–{int(cw['count_high'])}" in svg
+
+
+def test_classes_and_period_labels():
+    assert nice_breaks([0, 0, 0]) == (0.0, 1.0)
+    c = make_classes([44, 113], as_percent=False)
+    assert c.breaks == (40.0, 60.0, 80.0, 100.0, 120.0)
+    assert [c.index(v) for v in (40, 59.9, 60, 120)] == [0, 0, 1, 3]
+    assert c.label(0) == "40 to under 60" and c.label(3) == "100 to 120"
+    assert len(set(c.colours)) == 4
+    assert period_label("2019-02") == "February 2019" and period_label("Q3 2019") == "Q3 2019"
+
+
+def test_palette_gets_darker_class_by_class():
+    """Monotonic lightness keeps the classes in order when printed in greyscale."""
+    from matplotlib.colors import to_rgb
+
+    c = make_classes([0, 100], as_percent=False)
+    luminance = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(to_rgb, c.colours)]
+    assert luminance == sorted(luminance, reverse=True) and luminance[0] - luminance[-1] > 0.6
+
+
+def test_map_cli(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "cp.png"
+    result = runner.invoke(
+        app, ["map", "-s", "icn6", "-i", "Child protection plans", "-o", str(out), "--dpi", "72"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+    again = runner.invoke(app, ["map", "-s", "icn6", "-i", "cp_plans", "-o", str(out)])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    bad = runner.invoke(app, ["map", "-s", "icn6", "-i", "cp_plans", "-o", str(tmp_path / "x.jpg")])
+    assert bad.exit_code == 2
+    unknown = runner.invoke(
+        app, ["map", "-s", "icn6", "-i", "cp plan", "-o", str(tmp_path / "y.png")]
+    )
+    assert unknown.exit_code == 1 and "did you mean cp_plans" in unknown.stderr
