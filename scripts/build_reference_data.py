@@ -7,6 +7,8 @@ Run from the repository root with ../shared beside it:
 Writes
 - data/wards/croydon_wards_2019.csv: the ward register (code, name, authority, vintage) read from
   the bundled ONS boundary file, so that commands which need no geometry never load it.
+- data/wards/croydon_wards_2019_bng.geojson: the same boundaries reprojected to British National
+  Grid (EPSG:27700, to the centimetre), so that maps need no reprojection at start-up.
 - data/population/croydon_ward_population_mye2019.csv: ONS mid-2019 population by broad age band,
   summed from 2011 LSOAs to the 2018 wards (split LSOAs apportioned by the GLA's weights, rounded
   only at ward level), as the source README prescribes.
@@ -80,5 +82,16 @@ def build_population(names: dict[str, str]) -> None:
             w.writerow([code, names[code], *(round(totals[code][b]) for b in BANDS)])
 
 
+def build_bng_copy() -> None:
+    """The bundled boundaries in EPSG:27700; reprojecting at run time costs ~0.07 s of PROJ set-up."""
+    import geopandas as gpd
+
+    wards = gpd.read_file(ROOT / "data/wards/croydon_wards_2019.geojson").to_crs(27700)
+    out = ROOT / "data/wards/croydon_wards_2019_bng.geojson"
+    out.unlink(missing_ok=True)
+    wards.to_file(out, driver="GeoJSON", COORDINATE_PRECISION=2, WRITE_NAME="NO")
+
+
 if __name__ == "__main__":
     build_population(build_register())
+    build_bng_copy()

@@ -192,3 +192,16 @@ def test_schemes_check_cli(write):
     assert result.exit_code == 3
     assert "not contiguous" in result.stdout and "Kenley" in result.stdout
     assert "is in no locality" in result.stdout
+
+
+def test_projected_copy_matches_the_original_boundaries():
+    """The EPSG:27700 copy read at start-up is the ONS file reprojected, to the centimetre."""
+    from localitymap.paths import data_dir
+
+    original = gpd.read_file(data_dir() / "wards/croydon_wards_2019.geojson").to_crs(27700)
+    copy = gpd.read_file(data_dir() / "wards/croydon_wards_2019_bng.geojson")
+    assert copy.crs.to_epsg() == 27700
+    assert copy["ward_code"].tolist() == original["ward_code"].tolist()
+    assert copy["ward_name"].tolist() == original["ward_name"].tolist()
+    distances = original.geometry.hausdorff_distance(copy.geometry, align=False)
+    assert distances.max() < 0.01

@@ -33,6 +33,9 @@ DEFAULT_MIN_SHARED = 10.0
 #: Gaps up to this (metres) between generalised ward edges still count as a shared border.
 SNAP = 1.0
 DEFAULT_BOUNDARIES = "croydon_wards_2019.geojson"
+#: The same boundaries already in EPSG:27700 (built by scripts/build_reference_data.py, checked by
+#: a test): reading it skips PROJ's transformation set-up on every run.
+DEFAULT_BOUNDARIES_BNG = "croydon_wards_2019_bng.geojson"
 ATTRIBUTION = (
     "Contains National Statistics data © Crown copyright and database right 2019. "
     "Contains OS data © Crown copyright and database right 2019."
@@ -79,7 +82,7 @@ def load_boundaries(
     import shapely
 
     bundled = path is None
-    path = Path(path) if path is not None else data_dir() / "wards" / DEFAULT_BOUNDARIES
+    path = Path(path) if path is not None else data_dir() / "wards" / DEFAULT_BOUNDARIES_BNG
     shown = display_path(path)
     if not path.exists():
         raise InputError(f"{shown}: boundary file not found")
@@ -300,18 +303,31 @@ def ward_layer(table: pd.DataFrame, data_values: pd.DataFrame, scheme: Scheme,
 
 def locality_layer(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) -> gpd.GeoDataFrame:
     """One polygon per locality (wards dissolved) carrying the rollup's figures per indicator:
-    ``{id}`` count, ``{id}_low``/``{id}_high``, ``{id}_share`` and ``{id}_rank``.
+    ``{id}`` count, ``{id}_low``/``{id}_high``, ``{id}_share`` (with ``_low``/``_high``) and
+    ``{id}_rank``.
 
     Refuses, naming the wards, when the scheme leaves wards of the boundary file out or places a
     ward twice; area and counts are conserved (checked).
     """
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
     import shapely
 
     frame = boundaries.frame
     locality_of = _locality_of(table, scheme, boundaries)
-    order = [loc for loc in dict.fromkeys(table["locality"]) if loc != TOTAL]
+    # The rollup is indicator-major with the same localities (then the total) for each
+    # indicator, so each column reshapes to indicators x localities without pandas indexing.
+    localities = list(dict.fromkeys(table["locality"]))
+    n_loc = len(localities)
+    indicators = list(dict.fromkeys(table["indicator"]))
+    body = [i for i, loc in enumerate(localities) if loc != TOTAL]
+    order = [localities[i] for i in body]
+
+    def grid(column: str) -> np.ndarray:
+        values = table[column].to_numpy(dtype="float64", na_value=np.nan)
+        return values.reshape(len(indicators), n_loc)[:, body]
+
     shapes = []
     for loc in order:
         members = [c for c, lo in locality_of.items() if lo == loc]
@@ -324,20 +340,15 @@ def locality_layer(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) 
         raise SchemeError(
             f"locality shapes cover {dissolved:.0f} m² but the wards {total_area:.0f} m²"
         )
-    body = table[~table["is_total"]]
-    wide = {"locality": order, "wards": body.drop_duplicates("locality").set_index("locality")
-            .loc[order, "wards"].to_numpy()}  # fmt: skip
-    for ind, grp in body.groupby("indicator", sort=False):
-        g = grp.set_index("locality").loc[order]
-        wide[ind] = g["count"].to_numpy()
-        wide[f"{ind}_low"] = g["count_low"].to_numpy()
-        wide[f"{ind}_high"] = g["count_high"].to_numpy()
-        wide[f"{ind}_share"] = g["share"].to_numpy()
-        wide[f"{ind}_share_low"] = g["share_low"].to_numpy()
-        wide[f"{ind}_share_high"] = g["share_high"].to_numpy()
-        wide[f"{ind}_rank"] = (
-            g["rank"].astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
-        )
+    wide: dict[str, Any] = {"locality": order, "wards": grid("wards")[0].astype(np.int64)}
+    columns = {
+        "": "count", "_low": "count_low", "_high": "count_high", "_share": "share",
+        "_share_low": "share_low", "_share_high": "share_high", "_rank": "rank",
+    }  # fmt: skip
+    grids = {suffix: grid(column) for suffix, column in columns.items()}
+    for k, ind in enumerate(indicators):
+        for suffix, values in grids.items():
+            wide[f"{ind}{suffix}"] = values[k]
     out = gpd.GeoDataFrame(pd.DataFrame(wide), geometry=shapes, crs=frame.crs)
     out["area_km2"] = out.geometry.area / 1e6
     return out

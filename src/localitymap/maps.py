@@ -71,7 +71,10 @@ def render_map(
     from localitymap.render.maps import draw_map, draw_small_multiples, period_label, save
 
     localities = locality_layer(table, scheme, boundaries)
-    wards = ward_layer(table, data.values, scheme, boundaries)
+    # Ward values are needed only to colour wards; otherwise the outlines suffice.
+    wards = (
+        ward_layer(table, data.values, scheme, boundaries) if level == "ward" else boundaries.frame
+    )
     period = period_label(str(table.attrs.get("period") or ""))
     footer = footer_lines(table, boundaries)
     illustrative = bool(table.attrs.get("illustrative"))

@@ -1,9 +1,11 @@
 """The ``localitymap`` command: a thin layer that parses options, calls the library and renders.
 
 Command modules import pandas and friends inside their functions, so ``--help`` stays light.
+They also leave out ``from __future__ import annotations``: with string annotations Typer evals
+every parameter's annotation on each run, which cost more than the rest of a rollup's own work.
 """
 
-from __future__ import annotations
+import os
 
 import typer
 
@@ -57,4 +59,8 @@ app.add_typer(wards.app, name="wards")
 
 def main() -> None:
     """Console-script entry point."""
+    # numpy's OpenBLAS starts a thread per core on import (~0.1 s here); the command does no
+    # linear algebra that threads would speed up. A value the user set is kept.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     app()

@@ -1,7 +1,5 @@
 """``localitymap map``: a choropleth of localities or wards, or small multiples of every indicator."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

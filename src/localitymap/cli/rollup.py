@@ -1,7 +1,5 @@
 """``localitymap rollup``: ward counts to locality counts, shares and ranks."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``localitymap schemes list|show``: the bundled schemes and what is in them."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``localitymap validate``: check indicator files and report every problem, without rolling up."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``localitymap wards fetch``: ward boundaries for any authority from the ONS portal."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Annotated

