@@ -102,7 +102,7 @@ def test_uncertain_locality_is_hatched_and_flagged(write):
 
 def test_classes_and_period_labels():
     assert nice_breaks([0, 0, 0]) == (0.0, 1.0)
-    c = make_classes([44, 113], as_percent=False)
+    c = make_classes([44, 49, 61, 65, 73, 113], as_percent=False)
     assert c.breaks == (40.0, 60.0, 80.0, 100.0, 120.0)
     assert [c.index(v) for v in (40, 59.9, 60, 120)] == [0, 0, 1, 3]
     assert c.label(0) == "40 to under 60" and c.label(3) == "100 to 120"
@@ -114,7 +114,7 @@ def test_palette_gets_darker_class_by_class():
     """Monotonic lightness keeps the classes in order when printed in greyscale."""
     from matplotlib.colors import to_rgb
 
-    c = make_classes([0, 100], as_percent=False)
+    c = make_classes(list(range(0, 101, 10)), as_percent=False)
     luminance = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(to_rgb, c.colours)]
     assert luminance == sorted(luminance, reverse=True) and luminance[0] - luminance[-1] > 0.6
 
@@ -135,3 +135,13 @@ def test_map_cli(tmp_path):
         app, ["map", "-s", "icn6", "-i", "cp plan", "-o", str(tmp_path / "y.png")]
     )
     assert unknown.exit_code == 1 and "did you mean cp_plans" in unknown.stderr
+
+
+def test_few_areas_get_few_classes_and_labels_match_their_class():
+    from localitymap.render.maps import _value_text
+
+    c = make_classes([0.31, 0.39, 0.2995], as_percent=True)
+    assert len(c.colours) == 3
+    row = {"x_low": 644.0, "x_high": 644.0, "x_share": 0.29953}
+    text = _value_text(row, "x", "share", c)
+    assert text == "29.95%" and c.index(0.29953) == c.index(float(text[:-1]) / 100)

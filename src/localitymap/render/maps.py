@@ -98,7 +98,8 @@ def make_classes(values: Sequence[float], as_percent: bool, max_classes: int = 5
     import matplotlib as mpl
     from matplotlib.colors import to_hex
 
-    breaks = nice_breaks(values, max_classes)
+    # Never more classes than distinct values: three localities do not need five colours.
+    breaks = nice_breaks(values, min(max_classes, max(len(set(values)), 2)))
     n = len(breaks) - 1
     cmap = mpl.colormaps[PALETTE]
     positions = [0.12 + 0.8 * i / max(n - 1, 1) for i in range(n)] if n > 1 else [0.5]
@@ -244,11 +245,22 @@ def _frame_axes(ax: Axes, bounds: Sequence[float], pad: float = 0.03) -> None:
     ax.set_axis_off()
 
 
-def _value_text(row: Any, ind: str, value: Value) -> str:
+def _value_text(row: Any, ind: str, value: Value, classes: Classes | None = None) -> str:
+    """The label for one shape: its count (or range), or its share with just enough decimals that
+    the label never reads as another class than its colour (29.95% is not shown as 30%)."""
     lo, hi = row[f"{ind}_low"], row[f"{ind}_high"]
     if value == "share":
         share = row.get(f"{ind}_share")
-        return "" if share is None or not math.isfinite(share) else f"{share * 100:.0f}%"
+        if share is None or not math.isfinite(share):
+            low, high = row.get(f"{ind}_share_low"), row.get(f"{ind}_share_high")
+            if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
+                return ""
+            return f"{low * 100:.0f}–{high * 100:.0f}%"
+        for digits in range(3):
+            text = f"{share * 100:.{digits}f}"
+            if classes is None or classes.index(float(text) / 100) == classes.index(share):
+                break
+        return f"{text}%"
     if math.isfinite(hi) and lo == hi:
         return f"{lo:,.0f}"
     return f"{lo:,.0f}–{hi:,.0f}" if math.isfinite(hi) else f"≥{lo:,.0f}"
@@ -302,7 +314,7 @@ def draw_map(
         pt = row.geometry.representative_point()
         text = row["locality"]
         if level == "locality":
-            text += "\n" + _value_text(row, indicator, value)
+            text += "\n" + _value_text(row, indicator, value, classes)
         ax.text(pt.x, pt.y, text, ha="center", va="center", fontsize=7.5, fontweight="bold",
                 zorder=6, bbox=_LABEL_BOX, linespacing=1.15)  # fmt: skip
     unit = "share of borough total" if value == "share" else "count"
@@ -365,7 +377,7 @@ def draw_small_multiples(
             )
             for _, row in localities.iterrows():
                 pt = row.geometry.representative_point()
-                ax.text(pt.x, pt.y, _value_text(row, ind, "share"), ha="center", va="center",
+                ax.text(pt.x, pt.y, _value_text(row, ind, "share", classes), ha="center", va="center",
                         fontsize=5.5, zorder=6, bbox=_LABEL_BOX)  # fmt: skip
             ax.set_title(label, fontsize=7.5, fontweight="bold", pad=2)
         else:

@@ -90,27 +90,30 @@ def leaders_table(ld: pd.DataFrame) -> Table:
 def problems_table(report: Report, title: str) -> Table:
     """A validation report: errors first, each in row order, then warnings and notes.
 
-    The file is named once in the title unless problems come from several files.
+    The file is named once in the title unless problems come from several files; the Row and
+    Column columns appear only when some problem has them.
     """
     items = report.ordered()
     files = {p.file for p in items if p.file}
+    show_row = any(p.row is not None for p in items)
+    show_field = any(p.field for p in items)
     tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     tab.add_column("Level")
-    tab.add_column("Row", justify="right", overflow="fold")
-    tab.add_column("Column", overflow="fold", max_width=18)
+    if show_row:
+        tab.add_column("Row", justify="right", overflow="fold")
+    if show_field:
+        tab.add_column("Column", overflow="fold", max_width=18)
     tab.add_column("Problem", overflow="fold", ratio=3)
     tab.add_column("What to do", overflow="fold", ratio=2)
     colours = {"error": "red", "warning": "yellow", "note": "blue"}
     for p in items:
         row = "" if p.row is None else str(p.row)
-        where = f"{p.file}:{row}" if len(files) > 1 and p.file else row
-        tab.add_row(
-            Text(p.severity, style=colours[p.severity]),
-            where,
-            p.field or "",
-            p.message,
-            p.hint or "",
-        )
+        cells: list[Any] = [Text(p.severity, style=colours[p.severity])]
+        if show_row:
+            cells.append(f"{p.file}:{row}" if len(files) > 1 and p.file else row)
+        if show_field:
+            cells.append(p.field or "")
+        tab.add_row(*cells, p.message, p.hint or "")
     return tab
 
 
