@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from localitymap.errors import InputError, Report, SchemeError
 from localitymap.paths import data_dir, display_path
 from localitymap.rollup import TOTAL, UNASSIGNED
-from localitymap.schemes import Scheme
+from localitymap.schemes import Scheme, placements
 from localitymap.wards import WardRegister, load_register, normalise_name
 
 if TYPE_CHECKING:
@@ -357,14 +357,7 @@ def locality_layer(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) 
 def _locality_of(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) -> dict[str, str]:
     """Ward -> locality for every ward of the boundary file, refusing gaps and doubles by name."""
     reg = boundaries.register
-    report = Report()
-    seen: dict[str, str] = {}
-    for loc, codes in scheme.localities.items():
-        for c in codes:
-            if c in seen and seen[c] != loc:
-                report.add(f"ward {reg.name_of(c)} ({c}) is in two localities: {seen[c]!r} and {loc!r}",
-                           ward=c, file=scheme.source)  # fmt: skip
-            seen.setdefault(c, loc)
+    seen, report = placements(scheme, reg)
     unassigned_allowed = UNASSIGNED in set(table["locality"])
     for c in boundaries.frame.index:
         if c not in seen:

@@ -17,9 +17,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from localitymap.errors import Report, SchemeError
+from localitymap.errors import SchemeError
 from localitymap.indicators import IndicatorData, read_indicators
-from localitymap.schemes import Scheme, load_scheme
+from localitymap.schemes import Scheme, load_scheme, placements
 
 if TYPE_CHECKING:
     import numpy as np
@@ -171,18 +171,7 @@ def _assign(
 ) -> tuple[dict[str, str], list[str]]:
     """Ward -> locality for every ward in the data or the scheme; stop on anything unplaced."""
     reg = data.register
-    report = Report()
-    seen: dict[str, str] = {}
-    for name, codes in scheme.localities.items():
-        for c in codes:
-            if c in seen and seen[c] != name:
-                report.add(
-                    f"ward {reg.name_of(c)} ({c}) is in two localities: {seen[c]!r} and {name!r}",
-                    file=scheme.source,
-                    ward=c,
-                    hint="fix the scheme: each ward must be in exactly one locality",
-                )
-            seen.setdefault(c, name)
+    seen, report = placements(scheme, reg)
     if report.errors:
         raise SchemeError(f"scheme {scheme.id} places a ward twice", report=report)
     present = data.wards()

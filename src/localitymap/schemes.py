@@ -72,19 +72,21 @@ class Scheme:
         return pd.DataFrame(rows, columns=["locality", "ward_code", "ward_name"])
 
 
-def check_scheme(scheme: Scheme, register: WardRegister) -> Report:
-    """Coverage problems of a scheme against a register: wards in two localities, wards in no
-    locality, empty localities. Unknown wards are caught earlier, when the scheme is read."""
+def placements(scheme: Scheme, register: WardRegister) -> tuple[dict[str, str], Report]:
+    """Ward -> locality as the scheme places them, with a report of wards placed in two
+    localities (errors) or listed twice in one (warnings). The one place these are checked.
+
+    >>> where, report = placements(load_scheme("icn6"), load_register())
+    >>> where["E05011468"], report.ok
+    ('Central West', True)
+    """
     report = Report()
     seen: dict[str, str] = {}
     for loc, codes in scheme.localities.items():
-        if not codes:
-            report.add(f"locality {loc!r} has no wards", file=scheme.source)
         for c in codes:
             if c in seen and seen[c] != loc:
                 report.add(
-                    f"ward {register.name_of(c)} ({c}) is in two localities: "
-                    f"{seen[c]!r} and {loc!r}",
+                    f"ward {register.name_of(c)} ({c}) is in two localities: {seen[c]!r} and {loc!r}",
                     file=scheme.source,
                     ward=c,
                     hint="a ward must belong to exactly one locality; remove it from one of them",
@@ -97,8 +99,17 @@ def check_scheme(scheme: Scheme, register: WardRegister) -> Report:
                     severity="warning",
                 )
             seen.setdefault(c, loc)
-    missing = [c for c in register.codes if c not in seen]
-    for c in missing:
+    return seen, report
+
+
+def check_scheme(scheme: Scheme, register: WardRegister) -> Report:
+    """Coverage problems of a scheme against a register: wards in two localities, wards in no
+    locality, empty localities. Unknown wards are caught earlier, when the scheme is read."""
+    seen, report = placements(scheme, register)
+    for loc, codes in scheme.localities.items():
+        if not codes:
+            report.add(f"locality {loc!r} has no wards", file=scheme.source)
+    for c in (c for c in register.codes if c not in seen):
         report.add(
             f"ward {register.name_of(c)} ({c}) is in no locality",
             file=scheme.source,

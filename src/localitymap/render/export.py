@@ -25,6 +25,7 @@ from localitymap.errors import OutputExists
 from localitymap.paths import display_path
 from localitymap.render.cells import caption
 from localitymap.render.tables import View, cell_records, grid, wide
+from localitymap.rollup import COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,27 +39,7 @@ SHEETS = [
     ("Shares", "share", "share_text"),
     ("Ranks", "rank", "rank_text"),
 ]
-EXPORT_COLUMNS = [
-    "period",
-    "indicator",
-    "label",
-    "domain",
-    "locality",
-    "is_total",
-    "wards",
-    "count",
-    "count_low",
-    "count_high",
-    "exact",
-    "suppressed_wards",
-    "missing_wards",
-    "share",
-    "share_low",
-    "share_high",
-    "rank",
-    "rank_best",
-    "rank_worst",
-]
+EXPORT_COLUMNS = ["period", *COLUMNS]
 
 
 def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
