@@ -1,7 +1,7 @@
 """Errors, collected problem reports, and the one table of exit codes.
 
-The library raises these; only the CLI turns them into messages and exit codes (see
-:data:`EXIT_CODES`). A :class:`Problem` says where (file, row, field, ward) and what to do, and never
+The library raises these; only the CLI turns them into messages and exit codes (the ``EXIT_*``
+constants below; each exception carries its ``exit_code``). A :class:`Problem` says where (file, row, field, ward) and what to do, and never
 carries a case-level record, only the ward and the field.
 
 >>> p = Problem("unknown ward 'Adiscombe'", file="data.csv", row=4, hint="did you mean 'Addiscombe West'?")
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-#: Exit codes, mapped in this one place. 2 is Typer/Click's own for misused options.
+#: Exit codes, mapped in this one place. 2 (misused options) is raised by Typer/Click itself.
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -137,9 +137,3 @@ class SchemeError(InputError):
 
 class OutputExists(LocalityMapError):
     """Refusing to overwrite an existing output without ``force``."""
-
-
-class UsageProblem(LocalityMapError):
-    """Options that do not fit together (e.g. ``--format xlsx`` without ``--output``)."""
-
-    exit_code = EXIT_USAGE

@@ -68,10 +68,10 @@ def handle_errors(fn: F) -> F:
             if report is not None:
                 print_report(report, levels=("error",))
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
+            raise  # Typer's own: exit codes 0-2 and its usage messages
         except Exception as exc:
-            if state.debug or isinstance(exc, getattr(typer, "BadParameter", ())):
+            if state.debug:
                 raise
             err(
                 f"error: unexpected {type(exc).__name__}: {exc}; "
