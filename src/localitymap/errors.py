@@ -1,8 +1,8 @@
 """Errors, collected problem reports, and the one table of exit codes.
 
 The library raises these; only the CLI turns them into messages and exit codes (the ``EXIT_*``
-constants below; each exception carries its ``exit_code``). A :class:`Problem` says where (file, row, field, ward) and what to do, and never
-carries a case-level record, only the ward and the field.
+constants below; each exception carries its ``exit_code``). A :class:`Problem` says where (file,
+row, field, ward) and what to do, and never carries a case-level record, only the ward and field.
 
 >>> p = Problem("unknown ward 'Adiscombe'", file="data.csv", row=4, hint="did you mean 'Addiscombe West'?")
 >>> p.one_line()
