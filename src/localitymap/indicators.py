@@ -142,6 +142,24 @@ def slugify(text: str) -> str:
     return normalise_name(text).replace(" ", "_") or "indicator"
 
 
+def find_indicator(indicators: Sequence[Indicator], name: str) -> Indicator:
+    """The indicator a user named by id or label; the error suggests the closest ids.
+
+    >>> find_indicator(load_catalogue(), "Child protection plans").id
+    'cp_plans'
+    """
+    import difflib
+
+    wanted = normalise_name(name)
+    for ind in indicators:
+        if wanted in (normalise_name(ind.id), normalise_name(ind.label)):
+            return ind
+    ids = [i.id for i in indicators]
+    near = difflib.get_close_matches(name, ids, n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(near)}?" if near else f"choose from: {', '.join(ids)}"
+    raise InputError(f"no indicator {name!r} in the data", hint=hint)
+
+
 def load_catalogue(path: Path | None = None) -> list[Indicator]:
     """The indicator catalogue (``id,label,domain,unit,denominator,description``).
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from localitymap.errors import InputError
+from localitymap.indicators import find_indicator
 from localitymap.wards import normalise_name
 
 if TYPE_CHECKING:
@@ -22,22 +22,6 @@ if TYPE_CHECKING:
     from localitymap.geo import Boundaries
     from localitymap.indicators import IndicatorData
     from localitymap.schemes import Scheme
-
-
-def resolve_indicator(data: IndicatorData, name: str) -> tuple[str, str]:
-    """(id, label) of the indicator a user named by id or label; error lists the choices."""
-    import difflib
-
-    wanted = normalise_name(name)
-    for ind in data.indicators:
-        if wanted in (normalise_name(ind.id), normalise_name(ind.label)):
-            return ind.id, ind.label
-    ids = [i.id for i in data.indicators]
-    near = difflib.get_close_matches(name, ids, n=3, cutoff=0.5)
-    hint = (
-        f"did you mean {' or '.join(near)}?" if near else f"choose from: {', '.join(ids)}, or all"
-    )
-    raise InputError(f"no indicator {name!r} in the data", hint=hint)
 
 
 def footer_lines(table: pd.DataFrame, boundaries: Boundaries) -> list[str]:
@@ -84,7 +68,8 @@ def render_map(
         fig = draw_small_multiples(localities, wards, inds, title=title, footer=footer,
                                    illustrative=illustrative)  # fmt: skip
     else:
-        ind, label = resolve_indicator(data, indicator)
+        found = find_indicator(data.indicators, indicator)
+        ind, label = found.id, found.label
         fig = draw_map(
             localities, wards, ind, label, level=level, value=value,
             title_suffix=f", {period}" if period else "", subtitle=str(table.attrs.get("scheme_name", "")),

@@ -137,6 +137,10 @@ def load_inputs(
     ward_code_column: str | None = None,
     ward_name_column: str | None = None,
     need_geometry: bool = False,
+    indicators: list[str] | None = None,
+    rates: bool = False,
+    population: Path | None = None,
+    per: float = 10_000,
 ) -> Inputs:
     """Read the register (or boundaries), the data and the scheme, print the data's warnings and
     notes on stderr, and roll up. Geometry is loaded only when asked for or given."""
@@ -170,4 +174,18 @@ def load_inputs(
     table = rollup(
         ind, sch, allow_unassigned=allow_unassigned, allow_missing_wards=allow_missing_wards
     )
+    if rates:
+        from localitymap.rates import add_rates, read_population
+
+        table = add_rates(
+            table, ind, sch, read_population(population, register=reg), multiplier=per
+        )
+        if table.attrs["no_denominator"]:
+            err("note: no denominator for " + ", ".join(table.attrs["no_denominator"])
+                + "; name a population column in the catalogue's denominator column")  # fmt: skip
+    if indicators:
+        from localitymap.indicators import find_indicator
+
+        keep = [find_indicator(ind.indicators, name).id for name in indicators]
+        table = table[table["indicator"].isin(keep)].reset_index(drop=True)
     return Inputs(ind, sch, table, boundaries)

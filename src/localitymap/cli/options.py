@@ -57,3 +57,15 @@ Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+Indicators = Annotated[
+    list[str] | None,
+    typer.Option("--indicator", "-i", help="Only this indicator (id or label); repeat for more."),
+]
+Rates = Annotated[
+    bool, typer.Option("--rates", help="Add rates per child with 95%/99.8% CIs and significance.")
+]
+Population = Annotated[
+    Path | None,
+    typer.Option("--population", help="Ward population CSV/XLSX (default: ONS mid-2019, Croydon)."),
+]
+Per = Annotated[float, typer.Option("--per", min=1, help="Rates per this many people.")]

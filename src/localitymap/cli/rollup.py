@@ -53,6 +53,10 @@ def rollup_command(
     suppressed_range: opt.SuppressedRange = None,
     allow_unassigned: opt.AllowUnassigned = False,
     allow_missing_wards: opt.AllowMissing = False,
+    indicator: opt.Indicators = None,
+    rates: opt.Rates = False,
+    population: opt.Population = None,
+    per: opt.Per = 10_000,
     fmt: Annotated[
         OutFormat | None,
         typer.Option(
@@ -80,6 +84,7 @@ def rollup_command(
         catalogue=catalogue, sheet=sheet, ward_column=ward_column,
         suppressed_range=suppressed_range, allow_unassigned=allow_unassigned,
         allow_missing_wards=allow_missing_wards, need_geometry=geo,
+        indicators=indicator, rates=rates, population=population, per=per,
     )  # fmt: skip
     table = inputs.table
     if geo:
@@ -99,14 +104,15 @@ def rollup_command(
         emit(to_geojson(layer, meta), output, force)
         return
     if fmt_value == "table":
-        from localitymap.render.terminal import console, rollup_table
+        from localitymap.render.terminal import console, rates_tables, rollup_table
 
+        view = rates_tables(table) if rates else rollup_table(table, values.value)
         if output is not None:
             con = console(width=100, file_text=True)
-            con.print(rollup_table(table, values.value))
+            con.print(view)
             emit(con.export_text(), output, force)
         else:
-            console().print(rollup_table(table, values.value))
+            console().print(view)
         return
     from localitymap.render.export import render
 

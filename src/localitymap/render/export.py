@@ -34,6 +34,7 @@ Format = Literal["csv", "json", "md", "xlsx"]
 FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
 GEO_FORMATS: tuple[str, ...] = ("geojson", "gpkg")
 SHARE_DIGITS = 6
+RATE_DIGITS = 4
 SHEETS = [
     ("Counts", "count", "count_text"),
     ("Shares", "share", "share_text"),
@@ -78,14 +79,21 @@ def _publish(tmp: Path, path: Path) -> None:
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """The rollup as exported: integer counts, shares rounded to 6 places, a period column."""
+    """The rollup as exported: integer counts, shares rounded to 6 places, rates (when added by
+    :func:`localitymap.rates.add_rates`) to 4, and a period column."""
+    from localitymap.rates import RATE_COLUMNS
+
     t = table.copy()
     t.insert(0, "period", table.attrs.get("period", ""))
     for col in ("count", "count_low", "count_high"):
         t[col] = t[col].round().astype("Int64")
     for col in ("share", "share_low", "share_high"):
         t[col] = t[col].round(SHARE_DIGITS)
-    return t[EXPORT_COLUMNS]
+    rate_cols = [c for c in RATE_COLUMNS if c in t.columns]
+    for col in rate_cols:
+        if t[col].dtype.kind == "f":
+            t[col] = t[col].round(RATE_DIGITS)
+    return t[[*EXPORT_COLUMNS, *rate_cols]]
 
 
 def _preamble(table: pd.DataFrame) -> list[str]:

@@ -142,3 +142,65 @@ def console(stderr: bool = False, width: int | None = None, *, file_text: bool =
 
         return Console(file=io.StringIO(), width=width, record=True, color_system=None, **_PLAIN)
     return Console(stderr=stderr, width=width, soft_wrap=False, **_PLAIN)
+
+
+_MARKS = {
+    "higher": "▲ higher",
+    "lower": "▼ lower",
+    "similar": "= similar",
+    "uncertain": "? uncertain",
+}
+
+
+def rates_tables(table: pd.DataFrame) -> Group:
+    """One small table per indicator: count, population, rate with 95% CI, and how each locality
+    compares with the rest of the borough at 95% and 99.8%."""
+    from localitymap.render.cells import format_count
+
+    attrs = table.attrs
+    per = attrs.get("rate_multiplier", 10_000)
+    parts: list[Any] = []
+    for label, grp in table.groupby("label", sort=False):
+        band = grp["denominator_band"].iloc[0]
+        tab = Table(title=f"{label}: rate per {per:,.0f} ({band})", box=box.SIMPLE_HEAD,
+                    pad_edge=False, title_justify="left")  # fmt: skip
+        for name, justify in [("Locality", "left"), ("Count", "right"), ("Population", "right"),
+                              ("Rate", "right"), ("95% CI", "right"), ("vs rest (95%)", "left"),
+                              ("vs rest (99.8%)", "left")]:  # fmt: skip
+            tab.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for r in grp.to_dict("records"):
+            if r["is_total"]:
+                tab.add_section()
+            rate = _rate_text(r["rate"], r["rate_low"], r["rate_high"])
+            ci = f"{_num(r['lcl_95'])}–{_num(r['ucl_95']) or '?'}"
+            tab.add_row(
+                r["locality"],
+                format_count(r["count_low"], r["count_high"]),
+                "" if r["denominator"] != r["denominator"] else f"{r['denominator']:,.0f}",
+                rate,
+                ci if rate else "",
+                _MARKS.get(r["vs_rest_95"], r["vs_rest_95"]),
+                _MARKS.get(r["vs_rest_998"], r["vs_rest_998"]),
+            )
+        parts += [tab, Text("")]
+    lines = caption(attrs)
+    notes = (
+        f"Rates per {per:,.0f} people in the band shown; 95% confidence intervals by exact Poisson "
+        "(counts under 10) or Byar's method. 'vs rest' compares each locality with the rest of the "
+        "borough (exact test); '?' where suppressed cells could change the answer. Population: "
+        f"{attrs.get('population_source', '')}."
+    )
+    parts.append(Text("\n".join([*lines, notes]), style="dim"))
+    return Group(*parts)
+
+
+def _num(x: float) -> str:
+    """A rate to one decimal, or nothing when unknown (NaN)."""
+    return "" if x != x else f"{x:,.1f}"
+
+
+def _rate_text(rate: float, low: float, high: float) -> str:
+    """The exact rate, else the range suppressed cells allow, else a lower bound."""
+    if rate == rate:
+        return _num(rate)
+    return f"{_num(low)}–{_num(high)}" if high == high else f"≥{_num(low)}"

@@ -1,0 +1,177 @@
+"""Public-health standard statistics for counts of children: rates with confidence intervals,
+proportions, comparison with the rest of the borough, and funnel-plot limits.
+
+Methods match those of the Fingertips tools (PHEindicatormethods):
+
+- **Rates** (per 10,000 by default): exact Poisson limits from the chi-squared distribution for
+  counts below 10, Byar's approximation from 10 up. The method is recorded per row.
+- **Proportions**: Wilson score intervals.
+- **Comparison with the rest of the borough** (the borough without the locality, so an area is
+  never compared with a total that contains it): the exact conditional test for two Poisson rates,
+  given the combined count the locality's count is binomial with p = its share of the population.
+- **Funnel limits** around the borough rate: exact Poisson limits for the count expected at each
+  population size.
+
+>>> rate_ci(42, 3100)
+RateCI(rate=135.48387096774192, lower=97.63..., upper=183.14..., method='Byar')
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+Comparison = Literal["higher", "similar", "lower", "uncertain", "not compared"]
+#: The two confidence levels public-health profiles use, and their two-sided normal quantiles.
+LEVELS = {0.95: 1.959963984540054, 0.998: 3.090232306167813}
+BYAR_FROM = 10
+
+
+@dataclass(frozen=True)
+class RateCI:
+    rate: float
+    lower: float
+    upper: float
+    method: str
+
+    def __repr__(self) -> str:  # short, stable digits for doctests and messages
+        return (
+            f"RateCI(rate={self.rate!r}, lower={self.lower:.2f}..., upper={self.upper:.2f}..., "
+            f"method={self.method!r})"
+        )
+
+
+def _z(level: float) -> float:
+    if level in LEVELS:
+        return LEVELS[level]
+    from scipy.stats import norm
+
+    return float(norm.ppf(1 - (1 - level) / 2))
+
+
+def count_limits(observed: float, level: float = 0.95) -> tuple[float, float, str]:
+    """Confidence limits for a Poisson count: exact below 10, Byar's from 10 up.
+
+    >>> [round(x, 4) for x in count_limits(3)[:2]]
+    [0.6187, 8.7673]
+    """
+    if observed < 0 or not math.isfinite(observed):
+        raise ValueError(f"a count must be 0 or more, not {observed}")
+    z = _z(level)
+    if observed < BYAR_FROM:
+        from scipy.stats import chi2
+
+        alpha = 1 - level
+        lower = 0.0 if observed == 0 else float(chi2.ppf(alpha / 2, 2 * observed)) / 2
+        upper = float(chi2.ppf(1 - alpha / 2, 2 * observed + 2)) / 2
+        return lower, upper, "exact Poisson"
+    o = observed
+    lower = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
+    o1 = o + 1
+    upper = o1 * (1 - 1 / (9 * o1) + z / (3 * math.sqrt(o1))) ** 3
+    return lower, upper, "Byar"
+
+
+def rate_ci(
+    observed: float, denominator: float, level: float = 0.95, multiplier: float = 10_000
+) -> RateCI:
+    """A rate per ``multiplier`` with its confidence interval.
+
+    >>> r = rate_ci(9, 2500)
+    >>> round(r.rate, 2), round(r.lower, 2), round(r.upper, 2), r.method
+    (36.0, 16.46, 68.34, 'exact Poisson')
+    """
+    if denominator <= 0:
+        raise ValueError(f"a denominator must be above 0, not {denominator}")
+    lower, upper, method = count_limits(observed, level)
+    scale = multiplier / denominator
+    return RateCI(observed * scale, lower * scale, upper * scale, method)
+
+
+def wilson_ci(
+    observed: float, denominator: float, level: float = 0.95
+) -> tuple[float, float, float]:
+    """A proportion with its Wilson score interval, as fractions.
+
+    >>> [round(x * 100, 2) for x in wilson_ci(5, 120)]
+    [4.17, 1.79, 9.38]
+    """
+    if denominator <= 0 or observed < 0 or observed > denominator:
+        raise ValueError(f"need 0 <= observed <= denominator, got {observed}/{denominator}")
+    z = _z(level)
+    p = observed / denominator
+    centre = 2 * observed + z * z
+    spread = z * math.sqrt(z * z + 4 * observed * (1 - p))
+    scale = 2 * (denominator + z * z)
+    return p, (centre - spread) / scale, (centre + spread) / scale
+
+
+def compare_with_rest(
+    observed: float,
+    population: float,
+    rest_observed: float,
+    rest_population: float,
+    level: float = 0.95,
+) -> Comparison:
+    """Whether an area's rate is significantly higher or lower than the rest's (exact test).
+
+    Given the combined count, the area's count is binomial with p = its share of the combined
+    population when the two rates are equal; a two-sided p-value below 1 - level is significant.
+
+    >>> compare_with_rest(60, 10_000, 100, 40_000), compare_with_rest(30, 10_000, 100, 40_000)
+    ('higher', 'similar')
+    """
+    if population <= 0 or rest_population <= 0:
+        return "not compared"
+    total = observed + rest_observed
+    if total == 0:
+        return "similar"
+    from scipy.stats import binomtest
+
+    share = population / (population + rest_population)
+    p_value = binomtest(round(observed), round(total), share).pvalue
+    if p_value >= 1 - level:
+        return "similar"
+    return "higher" if observed / population > rest_observed / rest_population else "lower"
+
+
+def compare_bounded(
+    low: float, high: float, population: float, rest_low: float, rest_high: float,
+    rest_population: float, level: float = 0.95,
+) -> Comparison:  # fmt: skip
+    """:func:`compare_with_rest` when counts are only known within bounds (suppressed cells).
+
+    The area's wards and the rest's are different cells, so both extremes can happen: the area
+    as small as it can be against the rest as large, and the other way round. A verdict holds
+    only if it is the same at both; an unbounded count (NaN) leaves it uncertain.
+
+    >>> compare_bounded(58, 61, 10_000, 100, 100, 40_000), compare_bounded(20, 70, 10_000, 100, 100, 40_000)
+    ('higher', 'uncertain')
+    """
+    if low == high and rest_low == rest_high:
+        return compare_with_rest(low, population, rest_low, rest_population, level)
+    if not all(math.isfinite(v) for v in (low, high, rest_low, rest_high)):
+        return "uncertain"
+    smallest = compare_with_rest(low, population, rest_high, rest_population, level)
+    largest = compare_with_rest(high, population, rest_low, rest_population, level)
+    return smallest if smallest == largest else "uncertain"
+
+
+def funnel_limits(
+    borough_rate: float, denominators: list[float], level: float, multiplier: float = 10_000
+) -> tuple[list[float], list[float]]:
+    """Lower and upper funnel limits (as rates per ``multiplier``) at each population size: the
+    exact Poisson limits of the count expected at the borough rate (``borough_rate`` per person).
+    """
+    from scipy.stats import chi2
+
+    alpha = 1 - level
+    lower, upper = [], []
+    for n in denominators:
+        expected = borough_rate * n
+        lo = float(chi2.ppf(alpha / 2, 2 * expected)) / 2 if expected > 0 else 0.0
+        hi = float(chi2.ppf(1 - alpha / 2, 2 * expected + 2)) / 2
+        lower.append(lo / n * multiplier)
+        upper.append(hi / n * multiplier)
+    return lower, upper

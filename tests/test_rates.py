@@ -1,0 +1,124 @@
+"""Rates per child on the real ONS denominators, with suppression carried into the intervals."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from localitymap.cli import app
+from localitymap.errors import InvalidInput
+from localitymap.indicators import Indicator, read_indicators
+from localitymap.rates import RATE_COLUMNS, add_rates, read_population
+from localitymap.rollup import TOTAL, rollup
+from localitymap.schemes import load_scheme
+from localitymap.stats import rate_ci
+
+
+@pytest.fixture(scope="module")
+def rated():
+    data, scheme = read_indicators(), load_scheme("icn6")
+    return add_rates(rollup(data, scheme), data, scheme, read_population())
+
+
+def _row(t, ind, loc):
+    return t[(t.indicator == ind) & (t.locality == loc)].iloc[0]
+
+
+def test_shipped_population_is_the_real_ons_total():
+    pop = read_population()
+    assert (
+        len(pop) == 28
+        and pop["persons_0_15"].sum() == 85_672
+        and pop["persons_all_ages"].sum() == 386_710
+    )
+
+
+def test_locality_rates_use_the_catalogue_band_and_sum_of_ward_populations(rated):
+    pop = read_population()
+    scheme = load_scheme("icn6")
+    cw = _row(rated, "cp_plans", "Central West")
+    assert cw["denominator_band"] == "persons_0_15"
+    assert (
+        cw["denominator"] == pop.loc[list(scheme.localities["Central West"]), "persons_0_15"].sum()
+    )
+    expected = rate_ci(113, cw["denominator"])
+    assert (cw["rate"], cw["lcl_95"], cw["ucl_95"]) == pytest.approx(
+        (expected.rate, expected.lower, expected.upper)
+    )
+    assert _row(rated, "neet", TOTAL)["denominator_band"] == "persons_16_29"
+    assert _row(rated, "cp_plans", TOTAL)["denominator"] == 85_672
+
+
+def test_volume_is_not_need(rated):
+    """The 2019 caveat: Central West has the most CP plans, but per child it is like the rest."""
+    cw, sw = _row(rated, "cp_plans", "Central West"), _row(rated, "cp_plans", "South West")
+    assert cw["rank"] == 1 and cw["vs_rest_95"] == "similar"
+    assert sw["vs_rest_95"] == "lower" and sw["vs_rest_998"] == "lower"
+    assert _row(rated, "neet", "South East")["vs_rest_998"] == "higher"
+    assert set(rated.loc[~rated.is_total, "vs_rest_95"]) <= {"higher", "similar", "lower"}
+
+
+def test_suppressed_cells_widen_intervals_instead_of_vanishing(write):
+    text = "ward,cp_plans\n" + "".join(
+        f"{c},{'<5' if c == 'E05011469' else 10}\n" for c in read_population().index
+    )
+    data, scheme = read_indicators(write("d.csv", text)), load_scheme("icn6")
+    t = add_rates(rollup(data, scheme), data, scheme, read_population())
+    sw = _row(t, "cp_plans", "South West")  # Kenley is in South West
+    assert math.isnan(sw["rate"]) and sw["rate_low"] < sw["rate_high"]
+    pop = sw["denominator"]
+    assert sw["lcl_95"] == pytest.approx(rate_ci(sw["count_low"], pop).lower)
+    assert sw["ucl_95"] == pytest.approx(rate_ci(sw["count_high"], pop).upper)
+    assert t.attrs["population_source"].endswith("croydon_ward_population_mye2019.csv")
+
+
+def test_user_population_is_validated_like_indicator_files(write):
+    bad = write("pop.csv", "ward,children_0_17\nFairfield,c\nWaddon,1200\n")
+    with pytest.raises(InvalidInput) as info:
+        read_population(bad)
+    messages = [p.message for p in info.value.report.errors]
+    assert any("Fairfield: children_0_17 is suppressed" in m for m in messages)
+    assert sum("has no population" in m for m in messages) == 26
+
+
+def test_a_catalogue_can_point_an_indicator_at_another_band(write):
+    pop_text = "ward,children_0_17\n" + "".join(f"{c},1000\n" for c in read_population().index)
+    pop = read_population(write("pop.csv", pop_text))
+    counts = write("d.csv", "ward,cp_plans\n" + "".join(f"{c},5\n" for c in pop.index))
+    catalogue = [Indicator("cp_plans", "CP plans", denominator="children_0_17")]
+    data = read_indicators(counts, catalogue=catalogue)
+    scheme = load_scheme("areas3")
+    t = add_rates(rollup(data, scheme), data, scheme, pop)
+    assert _row(t, "cp_plans", TOTAL)["rate"] == pytest.approx(50.0)  # 140 / 28,000 * 10,000
+    assert t.attrs["denominators"] == {"cp_plans": "children_0_17"}
+
+
+def test_indicator_without_a_denominator_is_said_not_guessed(write):
+    data = read_indicators(
+        write("d.csv", "ward,Young carers\n" + "".join(f"{c},2\n" for c in read_population().index))
+    )
+    scheme = load_scheme("icn6")
+    t = add_rates(rollup(data, scheme), data, scheme, read_population())
+    assert t["rate"].isna().all() and set(t["vs_rest_95"]) == {"no denominator"}
+    assert t.attrs["no_denominator"] == ["young_carers"]
+
+
+def test_rollup_rates_cli():
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["rollup", "-s", "icn6", "--rates", "-i", "cp_plans"], env={"COLUMNS": "100"}
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Child protection plans: rate per 10,000 (persons_0_15)" in result.stdout
+    assert "▼ lower" in result.stdout and "Looked-after" not in result.stdout
+    csv = runner.invoke(app, ["rollup", "-s", "icn6", "--rates", "--per", "1000", "-f", "csv"])
+    df = pd.read_csv(io.StringIO(csv.stdout), comment="#")
+    assert set(RATE_COLUMNS) <= set(df.columns) and len(df) == 98
+    total = df[(df.indicator == "cp_plans") & (df.locality == TOTAL)].iloc[0]
+    assert total["rate"] == pytest.approx(405 / 85_672 * 1000, abs=1e-4)
+    unknown = runner.invoke(app, ["rollup", "-s", "icn6", "-i", "cp plan"])
+    assert unknown.exit_code == 1 and "did you mean cp_plans" in unknown.stderr
