@@ -85,6 +85,7 @@ class Indicator:
     unit: str = ""
     denominator: str = ""
     description: str = ""
+    headline: str = ""
     in_catalogue: bool = True
 
 

@@ -258,4 +258,7 @@ def _metadata(data: IndicatorData, scheme: Scheme, absent: list[str]) -> dict[st
         "authority": f"{reg.lad_name} ({reg.lad_code})",
         "boundaries": f"{reg.lad_name} wards, {reg.vintage} ({len(reg)} wards)",
         "wards_without_data": [reg.name_of(c) for c in absent],
+        "headline": [
+            i.id for i in data.indicators if i.headline.strip().lower() in ("yes", "y", "true", "1")
+        ],
     }

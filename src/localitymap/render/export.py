@@ -175,6 +175,9 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
             f"{format_share(r.highest_share, r.highest_share, 0)} | {r.second} | "
             f"{format_share(r.second_share, r.second_share, 0)} |"
         )
+    from localitymap.findings import findings_markdown
+
+    lines += ["", *findings_markdown(table).rstrip("\n").split("\n")]
     lines += ["", "### Notes", ""]
     lines += [f"- {_md_escape(x)}" for x in caption(a)[1 if a.get("illustrative") else 0 :]]
     lines.append(f"- Produced by localitymap {__version__}.")

@@ -1,0 +1,213 @@
+"""The plain-English findings a committee paper carries, derived only from the data.
+
+Sentences, in order: which locality had the highest number across the service indicators (with
+the shares of the catalogue's headline indicators), who was second for which indicators (grouped
+so each locality gets one sentence), the toxic-trio measures one by one, and, when rates were
+added, where the per-child picture differs from the counts and which localities are
+significantly higher than the rest of the borough. Ties read "equally"; orders that suppressed
+cells could change say so.
+
+>>> from localitymap import read_indicators, rollup
+>>> data = read_indicators()
+>>> print(findings(rollup(data, "icn6"))[0])  # doctest: +NORMALIZE_WHITESPACE
+Central West had the highest number for all 11 service indicators, including 28% of child
+protection plans and 27% of looked-after children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from localitymap.rollup import UNASSIGNED
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TOXIC_TRIO = "Toxic trio"
+NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def _number(n: int) -> str:
+    return NUMBERS[n] if n < len(NUMBERS) else str(n)
+
+
+def _label(text: str) -> str:
+    """Lower-case a label for use mid-sentence, keeping acronyms (EHC plans, NEETs, C&F)."""
+    first = text.split(" ", 1)[0]
+    if sum(ch.isupper() for ch in first) >= 2:
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _band(band: str) -> str:
+    """A population column as words: ``persons_0_15`` -> ``people aged 0-15``."""
+    import re
+
+    m = re.fullmatch(r"persons_(\d+)_(\d+)", band)
+    if m:
+        return f"{'children' if m.group(2) in ('15', '17') else 'people'} aged {m.group(1)}–{m.group(2)}"
+    return band.replace("_", " ")
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _order(grp: pd.DataFrame) -> list[list[dict[str, Any]]]:
+    """Localities of one indicator grouped by rank, highest first (ties share a group)."""
+    body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED) & grp["rank"].notna()]
+    levels: dict[int, list[dict[str, Any]]] = {}
+    for rec in body.to_dict("records"):
+        levels.setdefault(int(rec["rank"]), []).append(rec)
+    return [levels[k] for k in sorted(levels)]
+
+
+def _certain(grp: pd.DataFrame) -> bool:
+    body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED)]
+    return bool((body["rank_best"] == body["rank_worst"]).all())
+
+
+def findings(table: pd.DataFrame) -> list[str]:
+    """The findings as sentences. ``table`` is a rollup, optionally with rates added; the
+    headline indicators are those the catalogue marks (kept in the rollup's metadata)."""
+    headline = list(table.attrs.get("headline", []))
+    # Not dict(groupby): a GroupBy has a .keys attribute, so dict() mistakes it for a mapping.
+    groups = {ind: grp for ind, grp in table.groupby("indicator", sort=False)}  # noqa: C416
+    domains = {ind: str(grp["domain"].iloc[0]) for ind, grp in groups.items()}
+    service = [ind for ind in groups if domains[ind] != TOXIC_TRIO]
+    trio = [ind for ind in groups if domains[ind] == TOXIC_TRIO]
+    label = {ind: _label(str(grp["label"].iloc[0])) for ind, grp in groups.items()}
+    sentences: list[str] = []
+    uncertain = [label[i] for i in groups if not _certain(groups[i])]
+
+    # Highest, grouped by locality (a tie puts the indicator under each tied locality).
+    first: dict[str, list[str]] = {}
+    tied_first: list[str] = []
+    for ind in service:
+        top = _order(groups[ind])[0] if _order(groups[ind]) else []
+        if len(top) > 1:
+            tied_first.append(ind)
+        for rec in top:
+            first.setdefault(rec["locality"], []).append(ind)
+    for loc, inds in sorted(first.items(), key=lambda kv: -len(kv[1])):
+        solo = [i for i in inds if i not in tied_first]
+        if not solo:
+            continue
+        if len(solo) == len(service) and len(service) > 1:
+            what = f"for all {len(service)} service indicators"
+        else:
+            what = "of " + _join([label[i] for i in solo])
+        shares = [
+            f"{_pct(rec['share'])} of {label[i]}"
+            for i in headline if i in solo
+            for rec in _order(groups[i])[0] if rec["locality"] == loc and rec["share"] == rec["share"]
+        ]  # fmt: skip
+        tail = f", including {_join(shares)}" if shares and len(solo) > 2 else ""
+        if shares and len(solo) <= 2:
+            tail = f" ({_join(shares)})"
+        sentences.append(f"{loc} had the highest number {what}{tail}.")
+    for ind in tied_first:
+        names = [r["locality"] for r in _order(groups[ind])[0]]
+        sentences.append(f"{_join(names)} had equally the highest number of {label[ind]}.")
+
+    # Second highest, one sentence per locality, most indicators first; ties said as such.
+    second: dict[str, list[str]] = {}
+    tied_second: list[tuple[str, list[str]]] = []
+    for ind in service:
+        levels = _order(groups[ind])
+        if len(levels) > 1 and len(levels[0]) == 1:
+            if len(levels[1]) > 1:
+                tied_second.append((ind, [r["locality"] for r in levels[1]]))
+            else:
+                second.setdefault(levels[1][0]["locality"], []).append(ind)
+    for loc, inds in sorted(second.items(), key=lambda kv: -len(kv[1])):
+        sentences.append(
+            f"{loc} had the second highest number of {_join([label[i] for i in inds])}."
+        )
+    for ind, names in tied_second:
+        sentences.append(f"{_join(names)} had equally the second highest number of {label[ind]}.")
+
+    # Toxic trio, one sentence each: the first three places.
+    for ind in trio:
+        levels = _order(groups[ind])
+        if not levels:
+            continue
+        name = label[ind][:1].upper() + label[ind][1:]
+        top = [r["locality"] for r in levels[0]]
+        lead = (
+            f"{name} was equally highest in {_join(top)}"
+            if len(top) > 1
+            else f"{name} was highest in {top[0]}"
+        )
+        rest = [r["locality"] for lvl in levels[1:] for r in lvl][: max(0, 3 - len(top))]
+        sentences.append(lead + (f", then {_join(rest)}." if rest else "."))
+
+    if "rate" in table.columns:
+        sentences += _rate_findings(table, groups, label)
+    if uncertain:
+        sentences.append(
+            "Suppressed figures mean the order of localities is not certain for "
+            + _join(uncertain)
+            + "."
+        )
+    return sentences
+
+
+def _rate_findings(
+    table: pd.DataFrame, groups: dict[str, pd.DataFrame], label: dict[str, str]
+) -> list[str]:
+    """Where the per-child ranking differs from the count ranking, and significant excesses."""
+    per = table.attrs.get("rate_multiplier", 10_000)
+    out: list[str] = []
+    for ind, grp in groups.items():
+        body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED)]
+        if body["rate"].isna().any() or body.empty:
+            continue
+        by_count = body.sort_values("count", ascending=False, kind="stable")["locality"].iloc[0]
+        by_rate = body.sort_values("rate", ascending=False, kind="stable").iloc[0]
+        if by_rate["locality"] != by_count:
+            verdict = {"higher": ", significantly higher than the rest of the borough"}.get(
+                by_rate["vs_rest_95"], ""
+            )
+            out.append(
+                f"Per {per:,.0f} {_band(str(by_rate['denominator_band']))}, {by_rate['locality']} "
+                f"had the highest rate of {label[ind]} "
+                f"({by_rate['rate']:.1f}{verdict}), although {by_count} had the most."
+            )
+    higher: dict[str, list[str]] = {}
+    strongly: dict[str, list[str]] = {}
+    for ind, grp in groups.items():
+        for rec in grp[~grp["is_total"]].to_dict("records"):
+            if rec.get("vs_rest_95") == "higher":
+                higher.setdefault(rec["locality"], []).append(label[ind])
+                if rec.get("vs_rest_998") == "higher":
+                    strongly.setdefault(rec["locality"], []).append(label[ind])
+    for loc, items in higher.items():
+        sentence = (
+            f"{loc} had a significantly higher rate than the rest of the borough (95% level) "
+            f"for {_join(items)}"
+        )
+        also = strongly.get(loc, [])
+        if also and len(also) == len(items):
+            sentence += ", all of them also at the 99.8% level"
+        elif also:
+            sentence += f"; of these, {_join(also)} also at the 99.8% level"
+        out.append(sentence + ".")
+    if "rate" in table.columns and not higher:
+        out.append("No locality had a significantly higher rate than the rest of the borough.")
+    return out
+
+
+def findings_markdown(table: pd.DataFrame) -> str:
+    """The findings as a Markdown section (bullets), noting when the data is illustrative."""
+    lines = ["### Findings", ""]
+    if table.attrs.get("illustrative"):
+        lines += ["*From illustrative data: these statements describe invented figures.*", ""]
+    lines += [f"- {s}" for s in findings(table)]
+    return "\n".join(lines) + "\n"
