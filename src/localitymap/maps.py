@@ -24,18 +24,25 @@ if TYPE_CHECKING:
     from localitymap.schemes import Scheme
 
 
-def footer_lines(table: pd.DataFrame, boundaries: Boundaries) -> list[str]:
-    """Source lines every map carries: scheme, data, boundaries, attribution."""
+def footer_lines_plain(table: pd.DataFrame) -> list[str]:
+    """Source lines every chart carries: scheme, data, population, boundaries."""
     from localitymap.render.maps import period_label
 
     a = table.attrs
     status = " (illustrative)" if a.get("illustrative") else ""
     period = period_label(str(a.get("period") or "")) or "period not stated"
-    return [
+    line = (
         f"Scheme: {a.get('scheme_name')} ({a.get('scheme')}). Data: {period}{status}, "
-        f"{'; '.join(a.get('sources', []))}. Boundaries: {a.get('boundaries')}. Made with localitymap.",
-        boundaries.attribution,
-    ]
+        f"{'; '.join(a.get('sources', []))}. Boundaries: {a.get('boundaries')}."
+    )
+    if a.get("population_source"):
+        line += f" Population: {a['population_source']} (ONS, Open Government Licence)."
+    return [line + " Made with localitymap."]
+
+
+def footer_lines(table: pd.DataFrame, boundaries: Boundaries) -> list[str]:
+    """Source lines every map carries: those of every chart, and the boundary attribution."""
+    return [*footer_lines_plain(table), boundaries.attribution]
 
 
 def render_map(

@@ -168,3 +168,20 @@ def _rate_row(
             low, high, pop, rest_low, rest_high, rest_pop, level
         )
     return row
+
+
+def ward_rates(
+    data: IndicatorData,
+    population: pd.DataFrame,
+    indicator: str,
+    band: str,
+    multiplier: float = MULTIPLIER,
+) -> pd.DataFrame:
+    """Each ward's rate for one indicator (``rate_low``/``rate_high`` where suppressed)."""
+    v = data.values[data.values["indicator"] == indicator].set_index("ward_code")
+    pop = population[band].reindex(v.index)
+    out = v[["ward_name", "low", "high"]].copy()
+    out["denominator"] = pop
+    out["rate_low"] = out["low"] / pop * multiplier
+    out["rate_high"] = out["high"] / pop * multiplier
+    return out.reset_index()

@@ -118,7 +118,7 @@ def rollup(
     zero_total = tot_high == 0
     share_low[zero_total], share_high[zero_total] = np.nan, np.nan
     ranked = np.array([loc != UNASSIGNED for loc in localities])
-    rank, best, worst = _ranks(loc_low[:, ranked], loc_high[:, ranked])
+    rank, best, worst = competition_ranks(loc_low[:, ranked], loc_high[:, ranked])
 
     def with_total(loc_values: np.ndarray, total: np.ndarray) -> np.ndarray:
         return np.column_stack([loc_values, total]).ravel()
@@ -194,9 +194,16 @@ def _assign(
     return locality_of, absent
 
 
-def _ranks(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def competition_ranks(
+    low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Competition ranks per row (1 = highest; ties share a rank), and the best and worst rank
-    each column could hold given its bounds (``high`` NaN = unbounded)."""
+    each column could hold given its bounds (``high`` NaN = unbounded).
+
+    >>> import numpy as np
+    >>> [r.tolist() for r in competition_ranks(np.array([[5.0, 5, 9]]), np.array([[5.0, 5, 9]]))]
+    [[[2, 2, 1]], [[2, 2, 1]], [[2, 2, 1]]]
+    """
     import numpy as np
 
     hi = np.nan_to_num(high, nan=np.inf)

@@ -119,6 +119,7 @@ class Inputs:
     scheme: Scheme
     table: pd.DataFrame
     boundaries: Boundaries | None
+    population: pd.DataFrame | None = None
 
 
 def load_inputs(
@@ -174,12 +175,12 @@ def load_inputs(
     table = rollup(
         ind, sch, allow_unassigned=allow_unassigned, allow_missing_wards=allow_missing_wards
     )
+    pop = None
     if rates:
         from localitymap.rates import add_rates, read_population
 
-        table = add_rates(
-            table, ind, sch, read_population(population, register=reg), multiplier=per
-        )
+        pop = read_population(population, register=reg)
+        table = add_rates(table, ind, sch, pop, multiplier=per)
         if table.attrs["no_denominator"]:
             err("note: no denominator for " + ", ".join(table.attrs["no_denominator"])
                 + "; name a population column in the catalogue's denominator column")  # fmt: skip
@@ -188,4 +189,4 @@ def load_inputs(
 
         keep = [find_indicator(ind.indicators, name).id for name in indicators]
         table = table[table["indicator"].isin(keep)].reset_index(drop=True)
-    return Inputs(ind, sch, table, boundaries)
+    return Inputs(ind, sch, table, boundaries, pop)

@@ -226,12 +226,19 @@ def _north_arrow(ax: Axes) -> None:
 
 
 def _footer(fig: Figure, lines: list[str], illustrative: bool, y: float = 0.012) -> None:
+    """Source lines at the foot of the page, and the data warning above them when it applies."""
     import textwrap
 
-    text = "\n".join(textwrap.fill(line, 150) for line in lines)
-    fig.text(0.03, y, text, fontsize=6.2, va="bottom", ha="left", color="#222222", linespacing=1.35)
+    size = 6.2
+    width = int(fig.get_figwidth() * 21)  # characters that fit across the page at this size
+    text = "\n".join(textwrap.fill(line, width) for line in lines)
+    fig.text(
+        0.03, y, text, fontsize=size, va="bottom", ha="left", color="#222222", linespacing=1.35
+    )
     if illustrative:
-        fig.text(0.03, y + 0.012 * (text.count("\n") + 1) + 0.01,
+        # Line height in points -> a fraction of this figure's height, so any page size works.
+        block = (text.count("\n") + 1) * size * 1.35 / 72 / fig.get_figheight()
+        fig.text(0.03, y + block + 0.01,
                  "ILLUSTRATIVE DATA: invented figures, not real children's-services data",
                  fontsize=8, fontweight="bold", va="bottom", ha="left", color="black")  # fmt: skip
 

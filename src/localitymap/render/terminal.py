@@ -204,3 +204,32 @@ def _rate_text(rate: float, low: float, high: float) -> str:
     if rate == rate:
         return _num(rate)
     return f"{_num(low)}–{_num(high)}" if high == high else f"≥{_num(low)}"
+
+
+def composite_table(result: pd.DataFrame, attrs: dict[str, Any], weights: str) -> Group:
+    """The composite index per locality, highest first, with how it was made."""
+    share = result["basis"].iloc[0] == "share"
+    basis = "share of borough" if share else "rate vs borough"
+    title = Text(f"Composite demand index ({weights} weights, {basis})", style="bold")
+    tab = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, justify in [("Rank", "right"), ("Locality", "left"), ("Index", "right")]:
+        tab.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in result.sort_values(["rank", "locality"]).to_dict("records"):
+        lo, hi = r["index_low"], r["index_high"]
+        if share:
+            value = f"{lo * 100:.1f}%" if lo == hi else f"{lo * 100:.1f}–{hi * 100:.1f}%"
+        else:
+            value = f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}"
+        rank = (
+            str(r["rank"])
+            if r["rank_best"] == r["rank_worst"]
+            else f"{r['rank_best']}–{r['rank_worst']}"
+        )
+        tab.add_row(rank, r["locality"], value)
+    how = (
+        "Weighted mean of each locality's share of the borough total (indices add up to 100%)."
+        if share
+        else "Weighted mean of each locality's rate divided by the borough rate (1.00 = borough average)."
+    )
+    lines = [*caption(attrs)[:1], f"{how} {result['indicators'].iloc[0]} indicator(s) weighted."]
+    return Group(title, tab, Text("\n".join(lines), style="dim"))
