@@ -45,16 +45,6 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _band(band: str) -> str:
-    """A population column as words: ``persons_0_15`` -> ``people aged 0-15``."""
-    import re
-
-    m = re.fullmatch(r"persons_(\d+)_(\d+)", band)
-    if m:
-        return f"{'children' if m.group(2) in ('15', '17') else 'people'} aged {m.group(1)}–{m.group(2)}"
-    return band.replace("_", " ")
-
-
 def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
 
@@ -162,24 +152,28 @@ def findings(table: pd.DataFrame) -> list[str]:
 def _rate_findings(
     table: pd.DataFrame, groups: dict[str, pd.DataFrame], label: dict[str, str]
 ) -> list[str]:
-    """Where the per-child ranking differs from the count ranking, and significant excesses."""
-    per = table.attrs.get("rate_multiplier", 10_000)
+    """Where the per-child ranking differs from the count ranking (grouped into one sentence),
+    and which localities are significantly higher than the rest of the borough."""
     out: list[str] = []
+    elsewhere: dict[str, list[str]] = {}
     for ind, grp in groups.items():
         body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED)]
-        if body["rate"].isna().any() or body.empty:
+        if body.empty or body["rate"].isna().any() or body["count"].isna().any():
             continue
         by_count = body.sort_values("count", ascending=False, kind="stable")["locality"].iloc[0]
-        by_rate = body.sort_values("rate", ascending=False, kind="stable").iloc[0]
-        if by_rate["locality"] != by_count:
-            verdict = {"higher": ", significantly higher than the rest of the borough"}.get(
-                by_rate["vs_rest_95"], ""
-            )
-            out.append(
-                f"Per {per:,.0f} {_band(str(by_rate['denominator_band']))}, {by_rate['locality']} "
-                f"had the highest rate of {label[ind]} "
-                f"({by_rate['rate']:.1f}{verdict}), although {by_count} had the most."
-            )
+        by_rate = body.sort_values("rate", ascending=False, kind="stable")["locality"].iloc[0]
+        if by_rate != by_count:
+            elsewhere.setdefault(by_rate, []).append(label[ind])
+    if elsewhere:
+        parts = [
+            f"{loc} for {_join(items)}"
+            for loc, items in sorted(elsewhere.items(), key=lambda kv: -len(kv[1]))
+        ]
+        out.append(
+            "Per child the picture differs: the highest rates (not the most cases) were in "
+            + "; and in ".join(parts)
+            + "."
+        )
     higher: dict[str, list[str]] = {}
     strongly: dict[str, list[str]] = {}
     for ind, grp in groups.items():
@@ -199,7 +193,7 @@ def _rate_findings(
         elif also:
             sentence += f"; of these, {_join(also)} also at the 99.8% level"
         out.append(sentence + ".")
-    if "rate" in table.columns and not higher:
+    if not higher:
         out.append("No locality had a significantly higher rate than the rest of the borough.")
     return out
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap.errors import InputError
 from localitymap.indicators import find_indicator
+from localitymap.rates import band_words
 from localitymap.rollup import TOTAL, UNASSIGNED
 
 if TYPE_CHECKING:
@@ -69,7 +70,6 @@ def render_funnel(
     level: Literal["locality", "ward"] = "locality", fmt: str = "png", dpi: int = 200,
 ) -> bytes:  # fmt: skip
     """A funnel plot of one indicator as PNG/SVG/PDF bytes. ``table`` must carry rates."""
-    from localitymap.findings import _band
     from localitymap.maps import footer_lines_plain
     from localitymap.render.charts import draw_funnel
     from localitymap.render.maps import period_label, save
@@ -91,7 +91,7 @@ def render_funnel(
         title=f"{ind.label}: rate by {level}{', ' + period if period else ''}",
         subtitle=f"{table.attrs.get('scheme_name', '')}. Exact Poisson limits around the borough rate."
         + (" Named: wards outside the 95% limits." if level == "ward" else ""),
-        x_label=f"Population ({_band(band)})", y_label=f"Rate per {per:,.0f}",
+        x_label=f"Population ({band_words(band)})", y_label=f"Rate per {per:,.0f}",
         footer=footer_lines_plain(table), illustrative=bool(table.attrs.get("illustrative")),
         label_all=level == "locality",
     )  # fmt: skip

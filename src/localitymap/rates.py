@@ -40,6 +40,21 @@ RATE_COLUMNS = [
 ]  # fmt: skip
 
 
+def band_words(band: str) -> str:
+    """A population column in words: ``persons_0_15`` -> ``children aged 0–15``.
+
+    >>> band_words("persons_16_29"), band_words("children_0_17")
+    ('people aged 16–29', 'children 0 17')
+    """
+    import re
+
+    m = re.fullmatch(r"persons_(\d+)_(\d+)", band)
+    if m:
+        who = "children" if int(m.group(2)) <= 17 else "people"
+        return f"{who} aged {m.group(1)}–{m.group(2)}"
+    return band.replace("_", " ")
+
+
 def read_population(
     path: Path | str | None = None, *, register: WardRegister | None = None
 ) -> pd.DataFrame:
