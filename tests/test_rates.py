@@ -122,3 +122,43 @@ def test_rollup_rates_cli():
     assert total["rate"] == pytest.approx(405 / 85_672 * 1000, abs=1e-4)
     unknown = runner.invoke(app, ["rollup", "-s", "icn6", "-i", "cp plan"])
     assert unknown.exit_code == 1 and "did you mean cp_plans" in unknown.stderr
+
+
+def test_proportion_indicators_get_wilson_intervals_and_fishers_test(write):
+    from localitymap.indicators import load_catalogue
+    from localitymap.stats import compare_proportions, wilson_ci
+
+    pop = read_population()
+    counts = {c: (400 if c == "E05011468" else 50) for c in pop.index}  # Fairfield stands out
+    catalogue = write(
+        "cat.csv",
+        "id,label,domain,denominator,statistic\n"
+        "persistent_absentees,Persistent absentees,Education,persons_0_15,proportion\n",
+    )
+    rows = "".join(f"{c},{v}\n" for c, v in counts.items())
+    data = read_indicators(
+        write("d.csv", "ward,persistent_absentees\n" + rows), catalogue=load_catalogue(catalogue)
+    )
+    scheme = load_scheme("icn6")
+    t = add_rates(rollup(data, scheme), data, scheme, pop)
+    cw = _row(t, "persistent_absentees", "Central West")
+    n = cw["denominator"]
+    p, lower, upper = wilson_ci(cw["count"], n)
+    assert cw["measure"] == "%" and cw["ci_method"] == "Wilson"
+    assert (cw["rate"], cw["lcl_95"], cw["ucl_95"]) == pytest.approx(
+        (p * 100, lower * 100, upper * 100)
+    )
+    total = _row(t, "persistent_absentees", TOTAL)
+    expected = compare_proportions(
+        cw["count"], n, total["count"] - cw["count"], total["denominator"] - n
+    )
+    assert cw["vs_rest_95"] == expected == "higher"
+
+
+def test_catalogue_statistic_must_be_rate_or_proportion(write):
+    from localitymap.errors import InputError
+    from localitymap.indicators import load_catalogue
+
+    with pytest.raises(InputError, match="statistic for 'x' is 'ratio'"):
+        load_catalogue(write("c.csv", "id,label,statistic\nx,X,ratio\n"))
+    assert load_catalogue(write("c2.csv", "id,label\nx,X\n"))[0].statistic == "rate"

@@ -86,6 +86,7 @@ class Indicator:
     denominator: str = ""
     description: str = ""
     headline: str = ""
+    statistic: str = "rate"
     in_catalogue: bool = True
 
 
@@ -162,7 +163,8 @@ def find_indicator(indicators: Sequence[Indicator], name: str) -> Indicator:
 
 
 def load_catalogue(path: Path | None = None) -> list[Indicator]:
-    """The indicator catalogue (``id,label,domain,unit,denominator,description``).
+    """The indicator catalogue (``id,label,domain,unit,denominator,description,headline`` and
+    optionally ``statistic``: ``rate``, the default, or ``proportion``).
 
     >>> [i.id for i in load_catalogue()][:3]
     ['early_help', 'cf_assessments', 'cp_plans']
@@ -176,12 +178,17 @@ def load_catalogue(path: Path | None = None) -> list[Indicator]:
     if not rows or not {"id", "label"} <= set(rows[0]):
         raise InputError(f"{shown}: a catalogue needs at least the columns id and label")
     fields = Indicator.__dataclass_fields__
-    return [
-        Indicator(
-            **{k: (v or "").strip() for k, v in r.items() if k in fields and k != "in_catalogue"}
-        )
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        values = {k: (v or "").strip() for k, v in r.items() if k in fields and k != "in_catalogue"}
+        values["statistic"] = values.get("statistic") or "rate"
+        if values["statistic"] not in ("rate", "proportion"):
+            raise InputError(
+                f"{shown}: statistic for {values.get('id')!r} is {values['statistic']!r}",
+                hint="use rate (per 10,000, Poisson limits) or proportion (%, Wilson limits)",
+            )
+        out.append(Indicator(**values))
+    return out
 
 
 @dataclass

@@ -24,7 +24,7 @@ from localitymap.errors import Report
 from localitymap.indicators import IndicatorData, validate_indicators
 from localitymap.paths import data_dir, display_path
 from localitymap.rollup import TOTAL, UNASSIGNED
-from localitymap.stats import compare_bounded, count_limits
+from localitymap.stats import compare_bounded, compare_proportions, count_limits, wilson_ci
 from localitymap.wards import WardRegister, load_register
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 DEFAULT_POPULATION = "croydon_ward_population_mye2019.csv"
 MULTIPLIER = 10_000
 RATE_COLUMNS = [
-    "denominator_band", "denominator", "rate", "rate_low", "rate_high",
+    "measure", "denominator_band", "denominator", "rate", "rate_low", "rate_high",
     "lcl_95", "ucl_95", "lcl_998", "ucl_998", "ci_method", "vs_rest_95", "vs_rest_998",
 ]  # fmt: skip
 
@@ -104,6 +104,7 @@ def add_rates(
     borough; ``uncertain`` where suppressed cells could change the answer.
     """
     bands = {i.id: (denominators or {}).get(i.id) or i.denominator for i in data.indicators}
+    statistic = {i.id: i.statistic for i in data.indicators}
     members = {loc: list(codes) for loc, codes in scheme.localities.items()}
     placed = {c for codes in members.values() for c in codes}
     members[UNASSIGNED] = [c for c in data.wards() if c not in placed]
@@ -111,7 +112,11 @@ def add_rates(
     rows: list[dict[str, Any]] = []
     for rec in table.to_dict("records"):
         band = bands.get(rec["indicator"]) or ""
-        rows.append(_rate_row(rec, band, population, members, table, multiplier))
+        rows.append(
+            _rate_row(
+                rec, band, population, members, table, multiplier, statistic[rec["indicator"]]
+            )
+        )
     for col in RATE_COLUMNS:
         out[col] = [r[col] for r in rows]
     missing = sorted({ind for ind, band in bands.items() if band not in population.columns})
@@ -135,9 +140,22 @@ def _rate_row(
     members: dict[str, list[str]],
     table: pd.DataFrame,
     multiplier: float,
+    statistic: str = "rate",
 ) -> dict[str, Any]:
+    proportion = statistic == "proportion"
+    if proportion:
+        multiplier = 100.0  # a percentage, whatever --per says
+    measure = "%" if proportion else f"per {multiplier:,.0f}"
     empty: dict[str, Any] = dict.fromkeys(RATE_COLUMNS, math.nan)
-    empty.update({"denominator_band": band, "ci_method": "", "vs_rest_95": "", "vs_rest_998": ""})
+    empty.update(
+        {
+            "measure": measure,
+            "denominator_band": band,
+            "ci_method": "",
+            "vs_rest_95": "",
+            "vs_rest_998": "",
+        }
+    )
     if band not in population.columns:
         empty["vs_rest_95"] = empty["vs_rest_998"] = "no denominator"
         return empty
@@ -152,6 +170,7 @@ def _rate_row(
     low, high = float(rec["count_low"]), float(rec["count_high"])
     scale = multiplier / pop
     row: dict[str, Any] = {
+        "measure": measure,
         "denominator_band": band,
         "denominator": pop,
         "rate": low * scale if low == high else math.nan,
@@ -160,13 +179,21 @@ def _rate_row(
     }
     methods = set()
     for level, suffix in ((0.95, "95"), (0.998, "998")):
-        lcl, _, m1 = count_limits(low, level)
-        methods.add(m1)
-        if math.isfinite(high):
-            _, ucl, m2 = count_limits(high, level)
-            methods.add(m2)
+        if proportion:
+            # Wilson limits are fractions; scale them as counts so the lines below agree.
+            lcl = wilson_ci(min(low, pop), pop, level)[1] * pop
+            ucl = (
+                wilson_ci(min(high, pop), pop, level)[2] * pop if math.isfinite(high) else math.nan
+            )
+            methods.add("Wilson")
         else:
-            ucl = math.nan
+            lcl, _, m1 = count_limits(low, level)
+            methods.add(m1)
+            if math.isfinite(high):
+                _, ucl, m2 = count_limits(high, level)
+                methods.add(m2)
+            else:
+                ucl = math.nan
         row[f"lcl_{suffix}"] = lcl * scale
         row[f"ucl_{suffix}"] = ucl * scale
     row["ci_method"] = " / ".join(sorted(methods))
@@ -180,8 +207,9 @@ def _rate_row(
     rest_pop = borough_pop - pop
     for level, suffix in ((0.95, "95"), (0.998, "998")):
         row[f"vs_rest_{suffix}"] = compare_bounded(
-            low, high, pop, rest_low, rest_high, rest_pop, level
-        )
+            low, high, pop, rest_low, rest_high, rest_pop, level,
+            test=compare_proportions if proportion else None,
+        )  # fmt: skip
     return row
 
 

@@ -5,7 +5,8 @@ Methods match those of the Fingertips tools (PHEindicatormethods):
 
 - **Rates** (per 10,000 by default): exact Poisson limits from the chi-squared distribution for
   counts below 10, Byar's approximation from 10 up. The method is recorded per row.
-- **Proportions**: Wilson score intervals.
+- **Proportions** (indicators the catalogue marks ``statistic = proportion``): percentages with
+  Wilson score intervals, compared with the rest of the borough by Fisher's exact test.
 - **Comparison with the rest of the borough** (the borough without the locality, so an area is
   never compared with a total that contains it): the exact conditional test for two Poisson rates,
   given the combined count the locality's count is binomial with p = its share of the population.
@@ -19,6 +20,7 @@ RateCI(rate=135.48387096774192, lower=97.63..., upper=183.14..., method='Byar')
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -136,11 +138,36 @@ def compare_with_rest(
     return "higher" if observed / population > rest_observed / rest_population else "lower"
 
 
+def compare_proportions(
+    observed: float,
+    population: float,
+    rest_observed: float,
+    rest_population: float,
+    level: float = 0.95,
+) -> Comparison:
+    """Whether an area's proportion differs significantly from the rest's (Fisher's exact test).
+
+    >>> compare_proportions(60, 1_000, 100, 4_000), compare_proportions(30, 1_000, 100, 4_000)
+    ('higher', 'similar')
+    """
+    if population <= 0 or rest_population <= 0:
+        return "not compared"
+    from scipy.stats import fisher_exact
+
+    a, b = round(observed), round(rest_observed)
+    table = [[a, round(population) - a], [b, round(rest_population) - b]]
+    if min(min(row) for row in table) < 0:
+        return "not compared"
+    if fisher_exact(table).pvalue >= 1 - level:
+        return "similar"
+    return "higher" if observed / population > rest_observed / rest_population else "lower"
+
+
 def compare_bounded(
     low: float, high: float, population: float, rest_low: float, rest_high: float,
-    rest_population: float, level: float = 0.95,
+    rest_population: float, level: float = 0.95, test: Callable[..., Comparison] | None = None,
 ) -> Comparison:  # fmt: skip
-    """:func:`compare_with_rest` when counts are only known within bounds (suppressed cells).
+    """:func:`compare_with_rest` (or ``test``) when counts are only known within bounds.
 
     The area's wards and the rest's are different cells, so both extremes can happen: the area
     as small as it can be against the rest as large, and the other way round. A verdict holds
@@ -149,12 +176,13 @@ def compare_bounded(
     >>> compare_bounded(58, 61, 10_000, 100, 100, 40_000), compare_bounded(20, 70, 10_000, 100, 100, 40_000)
     ('higher', 'uncertain')
     """
+    test = test or compare_with_rest
     if low == high and rest_low == rest_high:
-        return compare_with_rest(low, population, rest_low, rest_population, level)
+        return test(low, population, rest_low, rest_population, level)
     if not all(math.isfinite(v) for v in (low, high, rest_low, rest_high)):
         return "uncertain"
-    smallest = compare_with_rest(low, population, rest_high, rest_population, level)
-    largest = compare_with_rest(high, population, rest_low, rest_population, level)
+    smallest = test(low, population, rest_high, rest_population, level)
+    largest = test(high, population, rest_low, rest_population, level)
     return smallest if smallest == largest else "uncertain"
 
 

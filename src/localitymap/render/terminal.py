@@ -162,7 +162,9 @@ def rates_tables(table: pd.DataFrame) -> Group:
     parts: list[Any] = []
     for label, grp in table.groupby("label", sort=False):
         band = grp["denominator_band"].iloc[0]
-        tab = Table(title=f"{label}: rate per {per:,.0f} ({band})", box=box.SIMPLE_HEAD,
+        measure = grp["measure"].iloc[0]
+        what = f"percentage of {band}" if measure == "%" else f"rate {measure} ({band})"
+        tab = Table(title=f"{label}: {what}", box=box.SIMPLE_HEAD,
                     pad_edge=False, title_justify="left")  # fmt: skip
         for name, justify in [("Locality", "left"), ("Count", "right"), ("Population", "right"),
                               ("Rate", "right"), ("95% CI", "right"), ("vs rest (95%)", "left"),
