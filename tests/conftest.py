@@ -15,6 +15,8 @@ from localitymap.wards import WardRegister, load_register
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LOCALITYMAP_SHARED", REPO.parent / "shared"))
 GOLDEN = Path(__file__).with_name("golden")
+#: The published February 2019 exercise (illustrative figures); the latest snapshot is the default.
+FEB2019 = REPO / "data" / "indicators" / "2019-02"
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,9 @@ def run(*args: str):
 
 
 def test_rollup_table_is_readable_at_100_columns():
-    result = runner.invoke(app, ["rollup", "--scheme", "icn6"], env={"COLUMNS": "100"})
+    result = runner.invoke(
+        app, ["rollup", "--scheme", "icn6", "--period", "2019-02"], env={"COLUMNS": "100"}
+    )
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(len(x) for x in lines) <= 100
@@ -35,7 +37,7 @@ def test_rollup_table_is_readable_at_100_columns():
 
 
 def test_rollup_csv_to_stdout_is_only_the_csv():
-    result = run("rollup", "-s", "areas3", "-f", "csv")
+    result = run("rollup", "-s", "areas3", "--period", "2019-02", "-f", "csv")
     assert result.exit_code == 0
     df = pd.read_csv(io.StringIO(result.stdout), comment="#")
     assert set(df["locality"]) == {"North", "Central", "South", "Borough total"}

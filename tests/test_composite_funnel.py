@@ -17,12 +17,14 @@ from localitymap.rates import add_rates, read_population
 from localitymap.rollup import rollup
 from localitymap.schemes import load_scheme
 
+from .conftest import FEB2019
+
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def rated():
-    data, scheme, pop = read_indicators(), load_scheme("icn6"), read_population()
+    data, scheme, pop = read_indicators(FEB2019), load_scheme("icn6"), read_population()
     return add_rates(rollup(data, scheme), data, scheme, pop), data, pop
 
 
@@ -66,7 +68,7 @@ def test_weights_files_are_validated(write, rated):
     with pytest.raises(InputError, match="every weight is 0"):
         load_weights(write("w3.csv", "indicator,weight\ncp_plans,0\n"))
     with pytest.raises(InputError, match="needs rates"):
-        composite(rollup(None, "icn6"), load_weights("equal"), basis="rate")
+        composite(rollup(FEB2019, "icn6"), load_weights("equal"), basis="rate")
 
 
 def test_suppression_gives_index_bounds(write):
@@ -109,7 +111,7 @@ def test_funnel_renders_deterministically_with_its_labels(rated):
     ]:
         assert needle in text, needle
     with pytest.raises(InputError, match="needs rates"):
-        render_funnel(rollup(None, "icn6"), data, pop, "neet")
+        render_funnel(rollup(FEB2019, "icn6"), data, pop, "neet")
 
 
 def test_composite_and_funnel_cli(tmp_path):

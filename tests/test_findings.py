@@ -13,10 +13,12 @@ from localitymap.rates import add_rates, read_population
 from localitymap.rollup import rollup
 from localitymap.schemes import load_scheme
 
+from .conftest import FEB2019
+
 
 @pytest.fixture(scope="module")
 def icn6():
-    data, scheme = read_indicators(), load_scheme("icn6")
+    data, scheme = read_indicators(FEB2019), load_scheme("icn6")
     table = rollup(data, scheme)
     return table, add_rates(table, data, scheme, read_population())
 
@@ -57,7 +59,7 @@ def test_per_child_findings_show_smaller_pockets_of_need(icn6):
 
 
 def test_ties_for_second_are_said_as_ties():
-    data, scheme = read_indicators(), load_scheme("areas3")
+    data, scheme = read_indicators(FEB2019), load_scheme("areas3")
     text = findings(rollup(data, scheme))
     assert "North and South had equally the second highest number of NEETs." in text
     assert not any(
@@ -93,7 +95,7 @@ def test_markdown_findings_are_in_the_rollup_export(icn6):
 
 def test_findings_cli():
     runner = CliRunner()
-    result = runner.invoke(app, ["findings", "-s", "icn6"])
+    result = runner.invoke(app, ["findings", "-s", "icn6", "--period", "2019-02"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("(From illustrative data")

@@ -23,6 +23,8 @@ from localitymap.indicators import read_indicators
 from localitymap.rollup import rollup
 from localitymap.schemes import load_scheme
 
+from .conftest import FEB2019
+
 runner = CliRunner()
 
 
@@ -33,7 +35,7 @@ def boundaries():
 
 @pytest.fixture(scope="module")
 def icn6_layers(boundaries):
-    data, scheme = read_indicators(), load_scheme("icn6")
+    data, scheme = read_indicators(FEB2019), load_scheme("icn6")
     table = rollup(data, scheme)
     return (
         table,
@@ -167,7 +169,7 @@ def test_boundary_file_without_code_column_or_crs(tmp_path):
 
 def test_rollup_gpkg_and_geojson_exports(tmp_path):
     out = tmp_path / "loc.gpkg"
-    result = runner.invoke(app, ["rollup", "-s", "icn6", "-o", str(out)])
+    result = runner.invoke(app, ["rollup", "-s", "icn6", "--period", "2019-02", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     import pyogrio
 

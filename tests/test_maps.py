@@ -17,10 +17,12 @@ from localitymap.render.maps import make_classes, nice_breaks, period_label
 from localitymap.rollup import rollup
 from localitymap.schemes import load_scheme
 
+from .conftest import FEB2019
+
 
 @pytest.fixture(scope="module")
 def inputs():
-    data, scheme = read_indicators(), load_scheme("icn6")
+    data, scheme = read_indicators(FEB2019), load_scheme("icn6")
     return rollup(data, scheme), data, scheme, load_boundaries()
 
 

@@ -17,10 +17,12 @@ from localitymap.rollup import TOTAL, rollup
 from localitymap.schemes import load_scheme
 from localitymap.stats import rate_ci
 
+from .conftest import FEB2019
+
 
 @pytest.fixture(scope="module")
 def rated():
-    data, scheme = read_indicators(), load_scheme("icn6")
+    data, scheme = read_indicators(FEB2019), load_scheme("icn6")
     return add_rates(rollup(data, scheme), data, scheme, read_population())
 
 
@@ -115,7 +117,10 @@ def test_rollup_rates_cli():
     assert result.exit_code == 0, result.stderr
     assert "Child protection plans: rate per 10,000 (persons_0_15)" in result.stdout
     assert "▼ lower" in result.stdout and "Looked-after" not in result.stdout
-    csv = runner.invoke(app, ["rollup", "-s", "icn6", "--rates", "--per", "1000", "-f", "csv"])
+    csv = runner.invoke(
+        app,
+        ["rollup", "-s", "icn6", "--period", "2019-02", "--rates", "--per", "1000", "-f", "csv"],
+    )
     df = pd.read_csv(io.StringIO(csv.stdout), comment="#")
     assert set(RATE_COLUMNS) <= set(df.columns) and len(df) == 98
     total = df[(df.indicator == "cp_plans") & (df.locality == TOTAL)].iloc[0]

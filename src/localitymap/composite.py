@@ -10,8 +10,9 @@ Two bases, chosen by the caller and recorded in the result:
 
 Suppressed cells give each index a lower and an upper bound, and its rank a best and worst.
 
->>> from localitymap import rollup
->>> c = composite(rollup(None, "icn6"), load_weights("equal")).set_index("locality")
+>>> from localitymap import read_indicators, rollup
+>>> table = rollup(read_indicators(period="2019-02"), "icn6")
+>>> c = composite(table, load_weights("equal")).set_index("locality")
 >>> round(float(c.loc["Central West", "index"]), 3), int(c.loc["Central West", "rank"])
 (0.25, 1)
 """

@@ -8,7 +8,7 @@ significantly higher than the rest of the borough. Ties read "equally"; orders t
 cells could change say so.
 
 >>> from localitymap import read_indicators, rollup
->>> data = read_indicators()
+>>> data = read_indicators(period="2019-02")
 >>> print(findings(rollup(data, "icn6"))[0])  # doctest: +NORMALIZE_WHITESPACE
 Central West had the highest number for all 11 service indicators, including 28% of child
 protection plans and 27% of looked-after children.

@@ -249,15 +249,31 @@ class _Parsed:
     comments: list[str] = field(default_factory=list)
 
 
-def default_data_path() -> Path:
-    """The latest bundled snapshot folder (``data/indicators/YYYY-MM``)."""
+def bundled_periods() -> list[str]:
+    """The periods of the bundled snapshots (``data/indicators/YYYY-MM``), oldest first.
+
+    >>> bundled_periods()
+    ['2019-02', '2020-02']
+    """
     folder = data_dir() / "indicators"
-    periods = sorted(
-        p for p in folder.iterdir() if p.is_dir() and re.match(r"^\d{4}-\d{2}", p.name)
+    return sorted(
+        p.name for p in folder.iterdir() if p.is_dir() and re.match(r"^\d{4}-\d{2}$", p.name)
     )
+
+
+def default_data_path(period: str | None = None) -> Path:
+    """The bundled snapshot folder for ``period``, or the latest one when no period is given."""
+    periods = bundled_periods()
     if not periods:
         raise InputError("no bundled indicator snapshot found")
-    return periods[-1]
+    if period is None:
+        return data_dir() / "indicators" / periods[-1]
+    if period not in periods:
+        raise InputError(
+            f"no bundled snapshot for period {period!r}",
+            hint=f"bundled periods: {', '.join(periods)}; or give your own file with --data",
+        )
+    return data_dir() / "indicators" / period
 
 
 def data_files(path: Path) -> list[Path]:
@@ -303,7 +319,7 @@ def validate_indicators(
     catalogue = list(catalogue) if catalogue is not None else load_catalogue()
     report = Report()
     parsed = _Parsed()
-    files = data_files(Path(path) if path is not None else default_data_path())
+    files = data_files(Path(path) if path is not None else default_data_path(period))
     for f in files:
         try:
             table = read_table(f, sheet)
@@ -351,12 +367,16 @@ def read_indicators(path: Path | str | None = None, **options: object) -> Indica
     """Read indicator file(s) and raise :class:`~localitymap.errors.InvalidInput` with the full report
     if anything is wrong. Options are those of :func:`validate_indicators`.
 
-    >>> data = read_indicators()  # the bundled, illustrative February 2019 snapshot
+    >>> data = read_indicators(period="2019-02")  # a bundled, illustrative snapshot
     >>> data.period, data.illustrative
     ('2019-02', True)
     """
     data, report = validate_indicators(path, **options)  # type: ignore[arg-type]
-    report.raise_if_errors(display_path(path if path is not None else default_data_path()))
+    period = options.get("period")
+    where = (
+        path if path is not None else default_data_path(period if isinstance(period, str) else None)
+    )
+    report.raise_if_errors(display_path(where))
     assert data is not None
     return data
 

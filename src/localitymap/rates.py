@@ -7,7 +7,7 @@ that column to their population file and names it in their catalogue.
 
 >>> from localitymap import read_indicators, rollup
 >>> from localitymap import load_scheme
->>> data, scheme = read_indicators(), load_scheme("icn6")
+>>> data, scheme = read_indicators(period="2019-02"), load_scheme("icn6")
 >>> t = add_rates(rollup(data, scheme), data, scheme, read_population())
 >>> row = t[(t.indicator == "cp_plans") & (t.locality == "South West")].iloc[0]
 >>> float(round(row["rate"], 1)), row["ci_method"], row["vs_rest_95"]

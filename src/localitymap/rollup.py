@@ -5,7 +5,7 @@ missing ward gets a range or a lower bound, not a figure that treats the cell as
 counts add up exactly to the borough total; wards the scheme does not place, places twice, or that
 the data lacks stop the run unless the caller opts in.
 
->>> t = rollup(read_indicators(), load_scheme("icn6"))
+>>> t = rollup(read_indicators(period="2019-02"), load_scheme("icn6"))
 >>> row = t[(t.indicator == "cp_plans") & (t.locality == "Central West")].iloc[0]
 >>> int(row["count"]), round(row["share"] * 100), int(row["rank"])
 (113, 28, 1)
@@ -223,7 +223,7 @@ def leaders(table: pd.DataFrame) -> pd.DataFrame:
     highest, "second" is the next distinct value. ``certain`` is False where suppressed cells
     could change the order.
 
-    >>> ld = leaders(rollup(None, "icn6")).set_index("indicator")
+    >>> ld = leaders(rollup(read_indicators(period="2019-02"), "icn6")).set_index("indicator")
     >>> ld.loc["adult_mental_health", "highest"]
     'North East = Central West'
     """

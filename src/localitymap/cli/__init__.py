@@ -10,7 +10,17 @@ import os
 import typer
 
 from localitymap import __version__
-from localitymap.cli import composite, findings, funnel, map, rollup, schemes, validate, wards
+from localitymap.cli import (
+    compare,
+    composite,
+    findings,
+    funnel,
+    map,
+    rollup,
+    schemes,
+    validate,
+    wards,
+)
 from localitymap.cli._common import state
 
 app = typer.Typer(
@@ -56,6 +66,7 @@ app.command("map")(map.map_command)
 app.command("findings")(findings.findings_command)
 app.command("composite")(composite.composite_command)
 app.command("funnel")(funnel.funnel_command)
+app.command("compare")(compare.compare_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 

@@ -3,8 +3,8 @@ Markdown and XLSX (wide tables with captions, for people), and the atomic file w
 
 Outputs are deterministic: the same inputs give the same bytes (no timestamps in CSV/JSON/MD).
 
->>> from localitymap.rollup import rollup
->>> text = to_csv(rollup(None, "icn6"))
+>>> from localitymap import read_indicators, rollup
+>>> text = to_csv(rollup(read_indicators(period="2019-02"), "icn6"))
 >>> text.splitlines()[0]
 '# localitymap rollup: Integrated Care Networks (six localities) (icn6), period 2019-02'
 """

@@ -1,8 +1,8 @@
 """Human-readable views of a rollup (indicators down, localities across), shared by the terminal,
 Markdown and spreadsheet writers so they all say the same thing.
 
->>> from localitymap.rollup import rollup
->>> w = wide(rollup(None, "icn6"), "count")
+>>> from localitymap import read_indicators, rollup
+>>> w = wide(rollup(read_indicators(period="2019-02"), "icn6"), "count")
 >>> w.loc["Child protection plans", "Central West"]
 '113'
 """

@@ -1,0 +1,71 @@
+"""``localitymap compare``: what changed between two periods of the exercise."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from localitymap.cli import options as opt
+from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli.rollup import SUFFIXES, OutFormat
+
+
+@handle_errors
+def compare_command(
+    before: Annotated[str, typer.Argument(help="Earlier period, e.g. 2019-02.")],
+    after: Annotated[str, typer.Argument(help="Later period, e.g. 2020-02.")],
+    scheme: opt.Scheme,
+    data: opt.Data = None,
+    data_after: Annotated[
+        Path | None, typer.Option("--data-after", help="The later period's file, if not in --data.")
+    ] = None,
+    register: opt.Register = None,
+    catalogue: opt.Catalogue = None,
+    suppressed_range: opt.SuppressedRange = None,
+    allow_unassigned: opt.AllowUnassigned = False,
+    allow_missing_wards: opt.AllowMissing = False,
+    indicator: opt.Indicators = None,
+    rates: opt.Rates = False,
+    population: opt.Population = None,
+    fmt: Annotated[
+        OutFormat | None, typer.Option("--format", "-f", help="table, csv, xlsx, md or json.")
+    ] = None,
+    output: opt.Output = None,
+    force: opt.Force = False,
+) -> None:
+    """Change in count, share (percentage points) and rank per locality and indicator.
+
+    Periods name bundled snapshots, or periods inside --data (a multi-period file or folder).
+    Example: localitymap compare 2019-02 2020-02 --scheme icn6
+    """
+    from localitymap.compare import compare
+
+    fmt_value = (
+        fmt.value
+        if fmt is not None
+        else (SUFFIXES.get(output.suffix.lower(), "") if output else "table")
+    )
+    if fmt_value not in ("table", "csv", "xlsx", "md", "json"):
+        raise typer.BadParameter(
+            "compare writes table, csv, xlsx, md or json", param_hint="--format"
+        )
+    if fmt_value == "xlsx" and output is None:
+        raise typer.BadParameter("xlsx needs --output FILE.xlsx", param_hint="--format")
+    common = {
+        "scheme": scheme, "register": register, "catalogue": catalogue, "sheet": None,
+        "ward_column": None, "suppressed_range": suppressed_range, "allow_unassigned": allow_unassigned,
+        "allow_missing_wards": allow_missing_wards, "indicators": indicator, "rates": rates,
+        "population": population,
+    }  # fmt: skip
+    first = load_inputs(data=data, period=before, **common)
+    second = load_inputs(data=data_after or data, period=after, **common)
+    changes = compare(first.table, second.table)
+    if fmt_value == "table":
+        from localitymap.render.changes import changes_table
+        from localitymap.render.terminal import console
+
+        console().print(changes_table(changes))
+        return
+    from localitymap.render.changes import render
+
+    emit(render(changes, fmt_value), output, force)

@@ -1,0 +1,208 @@
+"""How a comparison of two periods is shown: a terminal grid (indicators down, localities across,
+each cell the counts before and after with the change and rank movement) and tidy exports."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from localitymap import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Group
+
+MARK = {"up": "▲", "down": "▼", "same": "=", "uncertain": "?"}
+
+
+def _n(x: Any) -> str:
+    return "?" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.0f}"
+
+
+def cell(rec: dict[str, Any]) -> str:
+    """``86→99`` over ``+13 ▲ #2→1`` (or the one period it appears in)."""
+    if rec["presence"] != "both":
+        return f"({rec['presence']})"
+    change = rec["change"]
+    if change == change:
+        delta = f"{change:+,.0f}"
+    else:
+        delta = f"{rec['change_low']:+,.0f} to {rec['change_high']:+,.0f}"
+    text = f"{_n(rec['count_before'])}→{_n(rec['count_after'])}\n{delta} {MARK.get(rec['direction'], '')}"
+    ranked = (
+        not rec["is_total"]
+        and rec["rank_before"] is not None
+        and rec["rank_before"] == rec["rank_before"]
+    )
+    if ranked and rec["rank_before"] != rec["rank_after"]:
+        text += f" #{rec['rank_before']}→{rec['rank_after']}"
+    if rec.get("ci_change") in ("higher", "lower"):
+        text += " *"
+    return text
+
+
+def caption_lines(changes: pd.DataFrame) -> list[str]:
+    a = changes.attrs
+    lines = []
+    if a.get("illustrative"):
+        lines.append(
+            "ILLUSTRATIVE DATA: these figures are invented for demonstration and are not real."
+        )
+    lines.append(f"Scheme: {a.get('scheme_name')} ({a.get('scheme')}). Periods: {a.get('period_before')} → "
+                 f"{a.get('period_after')}. Boundaries: {a.get('boundaries')}.")  # fmt: skip
+    lines.append(
+        "Change: ▲ up, ▼ down, = same, ? a range (suppressed cells). Share: percentage points of the "
+        "borough total. Rank: 1 = highest. * = the 95% confidence intervals of the rates do not "
+        "overlap (with --rates)."
+    )
+    for key, when in (
+        ("only_before", a.get("period_before")),
+        ("only_after", a.get("period_after")),
+    ):
+        if a.get(key):
+            lines.append(f"Only in {when}: {', '.join(a[key])} (listed, not compared).")
+    return lines
+
+
+def changes_table(changes: pd.DataFrame) -> Group:
+    """One narrow table per indicator (localities down): readable at 100 columns."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    a = changes.attrs
+    before, after = str(a.get("period_before")), str(a.get("period_after"))
+    parts: list[Any] = [
+        Text(f"What changed: {a.get('scheme_name')}, {before} → {after}", style="bold"),
+        Text(""),
+    ]
+    for label, grp in changes.groupby("label", sort=False):
+        recs = grp.to_dict("records")
+        if recs[0]["presence"] != "both":
+            continue  # listed in the caption instead
+        tab = Table(title=str(label), box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        for name in ("Locality", before, after, "Change", "Change %", "Share (pp)", "Rank"):
+            tab.add_column(name, justify="left" if name == "Locality" else "right")
+        for r in recs:
+            if r["is_total"]:
+                tab.add_section()
+            change = f"{r['change']:+,.0f}" if r["change"] == r["change"] else (
+                f"{r['change_low']:+,.0f}…{r['change_high']:+,.0f}")  # fmt: skip
+            pct = "" if r["change_pct"] != r["change_pct"] else f"{r['change_pct']:+.1f}%"
+            pp_value = r["share_change_pp"]
+            pp = "" if r["is_total"] or pp_value != pp_value else (
+                f"{pp_value:+.1f}" if abs(pp_value) >= 0.05 else "0.0")  # fmt: skip
+            rank = ""
+            if (
+                not r["is_total"]
+                and r["rank_before"] is not None
+                and r["rank_before"] == r["rank_before"]
+            ):
+                rank = (
+                    f"{r['rank_before']}→{r['rank_after']}"
+                    if r["rank_before"] != r["rank_after"]
+                    else "same"
+                )
+            star = " *" if r.get("ci_change") in ("higher", "lower") else ""
+            tab.add_row(r["locality"], _n(r["count_before"]), _n(r["count_after"]),
+                        f"{change} {MARK.get(r['direction'], '')}{star}", pct, pp, rank)  # fmt: skip
+        parts += [tab, Text("")]
+    parts.append(Text("\n".join(caption_lines(changes)), style="dim"))
+    return Group(*parts)
+
+
+def _tidy(changes: pd.DataFrame) -> pd.DataFrame:
+    t = changes.copy()
+    t.insert(0, "period_after", changes.attrs.get("period_after", ""))
+    t.insert(0, "period_before", changes.attrs.get("period_before", ""))
+    for col in ("count_before", "count_after", "change", "change_low", "change_high"):
+        t[col] = t[col].round().astype("Int64")
+    for col in ("share_before", "share_after"):
+        t[col] = t[col].round(6)
+    for col in ("change_pct", "share_change_pp", "rate_before", "rate_after"):
+        t[col] = t[col].round(4)
+    return t
+
+
+def to_csv(changes: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    for line in [*caption_lines(changes), f"localitymap {__version__}"]:
+        buf.write(f"# {line}\n")
+    _tidy(changes).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def to_json(changes: pd.DataFrame) -> str:
+    from localitymap.render.export import _jsonable
+
+    rows = [{k: _jsonable(v) for k, v in r.items()} for r in _tidy(changes).to_dict("records")]
+    meta = {
+        **changes.attrs,
+        "caption": caption_lines(changes),
+        "tool": f"localitymap {__version__}",
+    }
+    return json.dumps({"meta": meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_markdown(changes: pd.DataFrame) -> str:
+    from localitymap.render.export import _md_escape
+
+    a = changes.attrs
+    recs = changes.to_dict("records")
+    localities = list(dict.fromkeys(r["locality"] for r in recs))
+    grid: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in recs:
+        grid.setdefault(r["label"], {})[r["locality"]] = r
+    lines = [
+        f"## What changed: {a.get('scheme_name')}, {a.get('period_before')} → {a.get('period_after')}",
+        "",
+    ]
+    if a.get("illustrative"):
+        lines += [f"> **{caption_lines(changes)[0]}**", ""]
+    lines.append("| Indicator | " + " | ".join(localities) + " |")
+    lines.append("|:---|" + "|".join(["---:"] * len(localities)) + "|")
+    for label, cells in grid.items():
+        values = [
+            _md_escape(cell(cells[loc]).replace("\n", " ")) if loc in cells else ""
+            for loc in localities
+        ]
+        lines.append(f"| {_md_escape(label)} | " + " | ".join(values) + " |")
+    lines += ["", *[f"- {x}" for x in caption_lines(changes)[1 if a.get("illustrative") else 0 :]]]
+    return "\n".join(lines) + "\n"
+
+
+def to_xlsx(changes: pd.DataFrame) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from localitymap.render.export import _fixed_zip_times, _jsonable, _style_table_sheet
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    cover["A1"] = f"What changed: {changes.attrs.get('scheme_name')}"
+    cover["A1"].font = Font(bold=True, size=14)
+    for i, line in enumerate(caption_lines(changes), start=3):
+        cover.cell(row=i, column=1, value=line)
+    cover.column_dimensions["A"].width = 110
+    ws = wb.create_sheet("Changes")
+    tidy = _tidy(changes)
+    ws.append(list(tidy.columns))
+    for rec in tidy.itertuples(index=False):
+        ws.append([_jsonable(v) for v in rec])
+    from openpyxl.utils import get_column_letter
+
+    _style_table_sheet(ws, Font, get_column_letter)
+    import datetime as dt
+
+    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip_times(buf.getvalue())
+
+
+def render(changes: pd.DataFrame, fmt: str) -> str | bytes:
+    return {"csv": to_csv, "json": to_json, "md": to_markdown, "xlsx": to_xlsx}[fmt](changes)

@@ -1,0 +1,137 @@
+"""Snapshots by period and what changed between two of them."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from localitymap.cli import app
+from localitymap.compare import compare
+from localitymap.errors import InputError
+from localitymap.indicators import bundled_periods, read_indicators
+from localitymap.rates import add_rates, read_population
+from localitymap.rollup import TOTAL, rollup
+from localitymap.schemes import load_scheme
+
+runner = CliRunner()
+
+
+def _row(t, ind, loc):
+    return t[(t.indicator == ind) & (t.locality == loc)].iloc[0]
+
+
+@pytest.fixture(scope="module")
+def changes():
+    scheme = load_scheme("icn6")
+    before = rollup(read_indicators(period="2019-02"), scheme)
+    after = rollup(read_indicators(period="2020-02"), scheme)
+    return compare(before, after)
+
+
+def test_periods_select_bundled_snapshots_and_latest_is_default():
+    assert bundled_periods() == ["2019-02", "2020-02"]
+    assert read_indicators().period == "2020-02"
+    feb20 = read_indicators(period="2020-02")
+    assert feb20.illustrative and any("February 2020" in n for n in feb20.notes)
+    with pytest.raises(InputError, match="no bundled snapshot for period '2018-02'") as info:
+        read_indicators(period="2018-02")
+    assert "2019-02, 2020-02" in info.value.hint
+
+
+def test_changes_in_count_share_and_rank(changes):
+    se = _row(changes, "neet", "South East")
+    assert (se["count_before"], se["count_after"], se["change"]) == (86, 99, 13)
+    assert se["change_pct"] == pytest.approx(13 / 86 * 100)
+    assert (se["rank_before"], se["rank_after"], se["rank_change"], se["direction"]) == (
+        2,
+        1,
+        1,
+        "up",
+    )
+    cw = _row(changes, "neet", "Central West")
+    assert (cw["rank_before"], cw["rank_after"], cw["rank_change"], cw["direction"]) == (
+        1,
+        2,
+        -1,
+        "down",
+    )
+    total = _row(changes, "neet", TOTAL)
+    assert (
+        total["change"]
+        == changes[(changes.indicator == "neet") & ~changes.is_total]["change"].sum()
+    )
+    body = changes[~changes.is_total & changes.presence.eq("both")]
+    assert body.groupby("indicator")["share_change_pp"].sum().abs().max() < 1e-9
+
+
+def test_indicator_in_one_period_is_listed_not_dropped(changes):
+    young = changes[changes.indicator == "young_carers"]
+    assert len(young) == 7 and set(young["presence"]) == {"after only"}
+    assert young["change"].isna().all() and changes.attrs["only_after"] == ["young_carers"]
+
+
+def test_suppressed_cells_make_changes_ranges(write):
+    def data(value):
+        return read_indicators(
+            write(f"d{value}.csv", f"ward,cp_plans\nFairfield,{value}\nWaddon,4\nKenley,5\n")
+        )
+
+    scheme = load_scheme(
+        write(
+            "s.toml",
+            '[localities.A]\nwards = ["Fairfield", "Waddon"]\n[localities.B]\nwards = ["Kenley"]\n',
+        )
+    )
+    c = compare(rollup(data("10"), scheme), rollup(data("<5"), scheme))
+    a = _row(c, "cp_plans", "A")
+    assert math.isnan(a["change"]) and (a["change_low"], a["change_high"]) == (-9, -6)
+    assert a["direction"] == "down"  # every possible value is lower
+
+
+def test_different_schemes_are_refused():
+    feb19 = read_indicators(period="2019-02")
+    with pytest.raises(InputError, match="different schemes"):
+        compare(rollup(feb19, "icn6"), rollup(feb19, "areas3"))
+
+
+def test_rates_flag_changes_beyond_the_confidence_intervals(write):
+    pop = read_population()
+    scheme = load_scheme("areas3")
+
+    def snapshot(value):
+        text = "ward,cp_plans\n" + "".join(f"{c},{value}\n" for c in pop.index)
+        d = read_indicators(write(f"p{value}.csv", text))
+        return add_rates(rollup(d, scheme), d, scheme, pop)
+
+    c = compare(snapshot(5), snapshot(20))
+    assert set(c["ci_change"]) == {"higher"}
+    same = compare(snapshot(5), snapshot(6))
+    assert set(same["ci_change"]) == {"similar"}
+
+
+def test_compare_cli_formats(tmp_path):
+    args = ["compare", "2019-02", "2020-02", "--scheme", "icn6"]
+    table = runner.invoke(app, [*args, "-i", "neet"], env={"COLUMNS": "100"})
+    assert table.exit_code == 0, table.stderr
+    assert "South East" in table.stdout and "2→1" in table.stdout
+    assert max(len(x) for x in table.stdout.splitlines()) <= 100
+    csv = runner.invoke(app, [*args, "-f", "csv"])
+    df = pd.read_csv(io.StringIO(csv.stdout), comment="#")
+    assert len(df) == 15 * 7 and set(df["presence"]) == {"both", "after only"}
+    assert (
+        json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)["meta"]["period_after"]
+        == "2020-02"
+    )
+    md = runner.invoke(app, [*args, "-f", "md"]).stdout
+    assert md.startswith("## What changed") and "86→99 +13 ▲ #2→1" in md
+    out = tmp_path / "c.xlsx"
+    assert runner.invoke(app, [*args, "-o", str(out)]).exit_code == 0
+    assert openpyxl.load_workbook(out).sheetnames == ["Cover", "Changes"]
+    assert runner.invoke(app, [*args, "-f", "gpkg"]).exit_code == 2
+    assert runner.invoke(app, ["compare", "2019-02", "2017-02", "--scheme", "icn6"]).exit_code == 1
