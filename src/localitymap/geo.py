@@ -50,6 +50,7 @@ class Boundaries:
     register: WardRegister
     report: Report
     attribution: str = ATTRIBUTION
+    path: Path | None = None
 
 
 def _find_column(columns: list[str], wanted: str | None, patterns: list[str]) -> str | None:
@@ -145,7 +146,9 @@ def load_boundaries(
                 f"{shown}: {len(unknown)} ward(s) are not in the register: {unknown[:5]}"
             )
     attribution = ATTRIBUTION if bundled else about.get("attribution", f"Boundaries: {path.name}")
-    return Boundaries(frame=frame, register=register, report=report, attribution=attribution)
+    return Boundaries(
+        frame=frame, register=register, report=report, attribution=attribution, path=path
+    )
 
 
 def _gpkg_layers(path: Path) -> tuple[str | None, dict[str, str]]:

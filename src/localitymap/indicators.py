@@ -207,6 +207,8 @@ class IndicatorData:
     period: str | None = None
     illustrative: bool = False
     notes: list[str] = field(default_factory=list)
+    #: The files read, as paths (``sources`` holds the names to show).
+    paths: list[Path] = field(default_factory=list)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -358,9 +360,9 @@ def validate_indicators(
         )
     if report.errors:
         return None, report
-    return _build(
-        records, parsed, register, chosen, [display_path(f) for f in files], report
-    ), report
+    data = _build(records, parsed, register, chosen, [display_path(f) for f in files], report)
+    data.paths = list(files)
+    return data, report
 
 
 def read_indicators(path: Path | str | None = None, **options: object) -> IndicatorData:

@@ -83,6 +83,7 @@ def read_population(
     wide = pd.DataFrame(data.values.pivot(index="ward_code", columns="indicator", values="low"))
     wide = wide.reindex(list(register.codes))
     wide.attrs["source"] = shown
+    wide.attrs["path"] = str(path)
     return wide
 
 

@@ -43,6 +43,8 @@ class Scheme:
     authority: str | None = None
     based_on: str | None = None
     locality_notes: dict[str, str] = field(default_factory=dict)
+    #: The file(s) it was read from, its base scheme's included (for provenance).
+    paths: tuple[Path, ...] = ()
 
     def locality_of(self) -> dict[str, str]:
         """Ward code -> locality (a ward listed twice maps to its first locality)."""
@@ -229,6 +231,7 @@ def load_scheme(
         authority=doc.get("authority") or (base.authority if base else register.lad_code),
         based_on=base.id if base else None,
         locality_notes=notes,
+        paths=(path, *(base.paths if base else ())),
     )
 
 
@@ -341,4 +344,5 @@ def _read_csv_scheme(path: Path, shown: str, register: WardRegister) -> Scheme:
         localities={k: tuple(v) for k, v in localities.items()},
         source=shown,
         authority=register.lad_code,
+        paths=(path,),
     )

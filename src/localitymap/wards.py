@@ -55,6 +55,7 @@ class WardRegister:
     lad_name: str
     vintage: str
     source: str
+    path: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", dict(zip(self.codes, self.names, strict=True)))
@@ -166,4 +167,5 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
         lad_name=rows[0]["lad_name"].strip(),
         vintage=(rows[0].get("vintage") or "unknown").strip(),
         source=shown,
+        path=path,
     )

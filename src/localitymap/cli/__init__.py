@@ -19,6 +19,7 @@ from localitymap.cli import (
     rollup,
     schemes,
     validate,
+    verify,
     wards,
 )
 from localitymap.cli._common import state
@@ -67,6 +68,7 @@ app.command("findings")(findings.findings_command)
 app.command("composite")(composite.composite_command)
 app.command("funnel")(funnel.funnel_command)
 app.command("compare")(compare.compare_command)
+app.command("verify")(verify.verify_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 

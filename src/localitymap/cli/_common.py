@@ -82,8 +82,44 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def emit(payload: str | bytes, output: Path | None, force: bool) -> None:
-    """Send a rendered result to ``output`` (atomically) or to stdout."""
+@dataclass
+class Provenance:
+    """What an output was made from, for the manifest written beside it."""
+
+    files: list[tuple[str, Path]]
+    attrs: dict[str, Any]
+    scheme: Scheme | None = None
+    command: list[str] | None = None
+
+
+def command_line(ctx: typer.Context) -> list[str]:
+    """The command as parsed: its path, then every option that is not at its default (so the
+    manifest records what was asked, however it was typed)."""
+    from enum import Enum
+
+    parts = ctx.command_path.split()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if value is None or value == param.default or value in ((), []):
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        opt = param.opts[0] if param.opts and param.opts[0].startswith("-") else None
+        for v in values:
+            text = v.value if isinstance(v, Enum) else str(v)
+            if isinstance(v, bool):
+                if opt and v:
+                    parts.append(opt)
+            elif opt:
+                parts += [opt, text]
+            else:
+                parts.append(text)
+    return parts
+
+
+def emit(
+    payload: str | bytes, output: Path | None, force: bool, provenance: Provenance | None = None
+) -> None:
+    """Send a rendered result to ``output`` (atomically, with its manifest) or to stdout."""
     from localitymap.render.export import write_atomic
 
     if output is None:
@@ -94,6 +130,20 @@ def emit(payload: str | bytes, output: Path | None, force: bool) -> None:
         return
     write_atomic(output, payload, force=force)
     err(f"wrote {output}")
+    if provenance is not None:
+        write_provenance(output, provenance)
+
+
+def write_provenance(output: Path, provenance: Provenance) -> None:
+    """The manifest beside ``output`` (replacing the previous one, which described the old file)."""
+    from localitymap.manifest import build_manifest, write_manifest
+
+    scheme = provenance.scheme
+    manifest = build_manifest(
+        output, provenance.files, attrs=provenance.attrs, command=provenance.command,
+        scheme_paths=scheme.paths if scheme else (), scheme_id=scheme.id if scheme else None,
+    )  # fmt: skip
+    err(f"wrote {write_manifest(output, manifest)}")
 
 
 def parse_range(text: str | None) -> tuple[int, int | None]:
@@ -120,6 +170,23 @@ class Inputs:
     table: pd.DataFrame
     boundaries: Boundaries | None
     population: pd.DataFrame | None = None
+    catalogue: Path | None = None
+
+    def provenance(self, ctx: typer.Context | None = None) -> Provenance:
+        """Every file this rollup was made from, by role, and the command that asked for it."""
+        files: list[tuple[str, Path]] = [("data", p) for p in self.data.paths]
+        files += [("scheme", p) for p in self.scheme.paths]
+        if self.data.register.path is not None:
+            files.append(("ward register", self.data.register.path))
+        if self.boundaries is not None and self.boundaries.path is not None:
+            files.append(("boundaries", self.boundaries.path))
+        if self.population is not None and self.population.attrs.get("path"):
+            files.append(("population", Path(self.population.attrs["path"])))
+        if self.catalogue is not None:
+            files.append(("catalogue", self.catalogue))
+        return Provenance(
+            files, dict(self.table.attrs), self.scheme, command_line(ctx) if ctx else None
+        )
 
 
 def load_inputs(
@@ -189,4 +256,7 @@ def load_inputs(
 
         keep = [find_indicator(ind.indicators, name).id for name in indicators]
         table = table[table["indicator"].isin(keep)].reset_index(drop=True)
-    return Inputs(ind, sch, table, boundaries, pop)
+    from localitymap.paths import data_dir
+
+    used_catalogue = catalogue or data_dir() / "indicators" / "catalogue.csv"
+    return Inputs(ind, sch, table, boundaries, pop, used_catalogue)

@@ -12,6 +12,7 @@ from localitymap.cli.rollup import SUFFIXES, OutFormat
 
 @handle_errors
 def compare_command(
+    ctx: typer.Context,
     before: Annotated[str, typer.Argument(help="Earlier period, e.g. 2019-02.")],
     after: Annotated[str, typer.Argument(help="Later period, e.g. 2020-02.")],
     scheme: opt.Scheme,
@@ -66,6 +67,11 @@ def compare_command(
 
         console().print(changes_table(changes))
         return
+    from localitymap.cli._common import Provenance, command_line
     from localitymap.render.changes import render
 
-    emit(render(changes, fmt_value), output, force)
+    both = Provenance(
+        [*first.provenance().files, *second.provenance().files], dict(changes.attrs), second.scheme,
+        command_line(ctx),
+    )  # fmt: skip
+    emit(render(changes, fmt_value), output, force, both)

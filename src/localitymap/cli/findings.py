@@ -16,6 +16,7 @@ class TextFormat(StrEnum):
 
 @handle_errors
 def findings_command(
+    ctx: typer.Context,
     scheme: opt.Scheme,
     data: opt.Data = None,
     period: opt.Period = None,
@@ -49,9 +50,9 @@ def findings_command(
     )  # fmt: skip
     table = inputs.table
     if fmt == TextFormat.md:
-        emit(findings_markdown(table), output, force)
+        emit(findings_markdown(table), output, force, inputs.provenance(ctx))
         return
     lines = findings(table)
     if table.attrs.get("illustrative"):
         lines = ["(From illustrative data: these statements describe invented figures.)", *lines]
-    emit("\n".join(lines) + "\n", output, force)
+    emit("\n".join(lines) + "\n", output, force, inputs.provenance(ctx))

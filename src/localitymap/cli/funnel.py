@@ -17,6 +17,7 @@ class FunnelLevel(StrEnum):
 
 @handle_errors
 def funnel_command(
+    ctx: typer.Context,
     indicator: Annotated[str, typer.Option("--indicator", "-i", help="Indicator id or label.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Chart file: .png, .svg or .pdf.")],
     scheme: Annotated[str, typer.Option("--scheme", "-s", help="Scheme id or file.")] = "icn6",
@@ -57,4 +58,4 @@ def funnel_command(
     payload = render_funnel(
         inputs.table, inputs.data, inputs.population, indicator, level=level.value, fmt=fmt, dpi=dpi
     )
-    emit(payload, output, force)
+    emit(payload, output, force, inputs.provenance(ctx))

@@ -22,6 +22,7 @@ class MapValue(StrEnum):
 
 @handle_errors
 def map_command(
+    ctx: typer.Context,
     scheme: opt.Scheme,
     indicator: Annotated[
         str,
@@ -75,4 +76,4 @@ def map_command(
         inputs.table, inputs.data, inputs.scheme, inputs.boundaries, indicator,  # type: ignore[arg-type]
         level=level.value, value=value.value, fmt=fmt, dpi=dpi,
     )  # fmt: skip
-    emit(payload, output, force)
+    emit(payload, output, force, inputs.provenance(ctx))

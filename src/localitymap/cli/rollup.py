@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import emit, handle_errors, load_inputs, write_provenance
 
 
 class OutFormat(StrEnum):
@@ -40,6 +40,7 @@ SUFFIXES = {
 
 @handle_errors
 def rollup_command(
+    ctx: typer.Context,
     scheme: opt.Scheme,
     data: opt.Data = None,
     period: opt.Period = None,
@@ -99,9 +100,10 @@ def rollup_command(
             assert output is not None
             write_gpkg(output, {"localities": localities, "wards": ward_shapes}, meta, force=force)
             typer.echo(f"wrote {output}", err=True)
+            write_provenance(output, inputs.provenance(ctx))
             return
         layer = localities if level == Level.locality else ward_shapes
-        emit(to_geojson(layer, meta), output, force)
+        emit(to_geojson(layer, meta), output, force, inputs.provenance(ctx))
         return
     if fmt_value == "table":
         from localitymap.render.terminal import console, rates_tables, rollup_table
@@ -110,13 +112,13 @@ def rollup_command(
         if output is not None:
             con = console(width=100, file_text=True)
             con.print(view)
-            emit(con.export_text(), output, force)
+            emit(con.export_text(), output, force, inputs.provenance(ctx))
         else:
             console().print(view)
         return
     from localitymap.render.export import render
 
-    emit(render(table, fmt_value, values.value), output, force)
+    emit(render(table, fmt_value, values.value), output, force, inputs.provenance(ctx))
 
 
 def _choose_format(fmt: OutFormat | None, output: Path | None) -> str:
