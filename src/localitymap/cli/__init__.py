@@ -13,6 +13,7 @@ from localitymap import __version__
 from localitymap.cli import (
     compare,
     composite,
+    crosswalk,
     findings,
     funnel,
     map,
@@ -69,6 +70,7 @@ app.command("composite")(composite.composite_command)
 app.command("funnel")(funnel.funnel_command)
 app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
+app.command("crosswalk")(crosswalk.crosswalk_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 

@@ -1,0 +1,151 @@
+"""Crosswalks between ward sets: counts are conserved exactly, whatever the weights."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from localitymap.cli import app
+from localitymap.crosswalk import (
+    Lookup,
+    crosswalk,
+    lookup_from_boundaries,
+    read_lookup,
+    split_count,
+)
+from localitymap.errors import InvalidInput, Report
+from localitymap.geo import load_boundaries
+from localitymap.indicators import Indicator, IndicatorData, read_indicators
+from localitymap.wards import load_register
+
+TARGET = load_register()
+
+
+@given(st.integers(0, 10_000), st.lists(st.floats(0.01, 1.0), min_size=1, max_size=8))
+def test_split_count_conserves_and_stays_proportional(count, weights):
+    parts = split_count(count, weights)
+    assert sum(parts) == count and all(p >= 0 for p in parts)
+    total = sum(weights)
+    assert all(abs(p - count * w / total) < 1 + 1e-9 for p, w in zip(parts, weights, strict=True))
+
+
+@st.composite
+def lookups_and_counts(draw):
+    n_old = draw(st.integers(1, 12))
+    olds = [f"OLD{i:02d}" for i in range(n_old)]
+    rows = []
+    for old in olds:
+        targets = draw(st.lists(st.sampled_from(TARGET.codes), min_size=1, max_size=4, unique=True))
+        raw = [draw(st.floats(0.05, 1.0)) for _ in targets]
+        rows += [(old, t, w / sum(raw)) for t, w in zip(targets, raw, strict=True)]
+    values = []
+    for old in olds:
+        kind = draw(st.sampled_from(["value", "value", "range", "open"]))
+        low = draw(st.integers(0, 500))
+        high = {"value": low, "range": low + draw(st.integers(1, 9)), "open": math.nan}[kind]
+        values.append((old, low, high, "value" if kind == "value" else "suppressed"))
+    return pd.DataFrame(rows, columns=["old_code", "new_code", "weight"]), values
+
+
+@settings(max_examples=100, deadline=None)
+@given(lookups_and_counts())
+def test_crosswalk_conserves_low_and_high_totals_exactly(case):
+    table, values = case
+    lookup = Lookup(table, "test")
+    frame = pd.DataFrame({
+        "ward_code": [v[0] for v in values], "ward_name": [v[0] for v in values], "indicator": "x",
+        "low": [float(v[1]) for v in values], "high": [float(v[2]) for v in values],
+        "status": [v[3] for v in values], "marker": "", "period": "", "file": "t", "row": 0,
+    })  # fmt: skip
+    data = IndicatorData(frame, [Indicator("x", "X")], lookup.old_register(), Report(), ["t"])
+    out = crosswalk(data, lookup, TARGET)
+    assert out["low"].sum() == frame["low"].sum()
+    if frame["high"].notna().all():
+        assert out["high"].sum() == frame["high"].sum()
+    else:
+        assert out["high"].isna().any()
+
+
+@pytest.fixture(scope="module")
+def merged_old_wards(tmp_path_factory):
+    """14 'old wards', each two of today's wards merged (real geometry, invented history)."""
+    new = load_boundaries()
+    frame = new.frame.reset_index(drop=True)
+    frame["old"] = [f"E05OLD{i // 2:03d}" for i in range(len(frame))]
+    old = frame.dissolve(by="old", as_index=False)[["old", "geometry"]]
+    old = old.rename(columns={"old": "ward_code"})
+    old["ward_name"] = [f"Old ward {i}" for i in range(len(old))]
+    path = tmp_path_factory.mktemp("old") / "old_wards.gpkg"
+    gpd.GeoDataFrame(old, geometry="geometry", crs=27700).to_file(path)
+    return path, dict(zip(frame["ward_code"], frame["old"], strict=True))
+
+
+def test_area_lookup_sends_each_old_ward_to_the_wards_it_covers(merged_old_wards):
+    path, new_to_old = merged_old_wards
+    lookup = lookup_from_boundaries(load_boundaries(path), load_boundaries())
+    sums = lookup.table.groupby("old_code")["weight"].sum()
+    assert np.allclose(sums, 1.0) and len(sums) == 14
+    big = lookup.table[lookup.table["weight"] > 0.01]
+    assert all(new_to_old[r.new_code] == r.old_code for r in big.itertuples())
+    assert lookup.weighting == "area overlap (EPSG:27700)"
+
+
+def test_crosswalk_cli_with_area_weights(merged_old_wards, tmp_path):
+    path, new_to_old = merged_old_wards
+    old_codes = sorted(set(new_to_old.values()))
+    counts = tmp_path / "old.csv"
+    counts.write_text(
+        "ward_code,cp_plans,lac\n" + "".join(f"{c},{10 + i},<5\n" for i, c in enumerate(old_codes))
+    )
+    out = tmp_path / "new.csv"
+    result = CliRunner().invoke(
+        app, ["crosswalk", "-d", str(counts), "--from-wards", str(path), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "crosswalk weighting: area overlap" in result.stderr
+    text = out.read_text()
+    assert "# crosswalk weighting: area overlap (EPSG:27700)" in text
+    back = read_indicators(out)
+    assert len(back.wards()) == 28
+    cp = back.values[back.values.indicator == "cp_plans"]
+    assert cp["low"].sum() == sum(10 + i for i in range(14))
+    lac = pd.read_csv(out, comment="#").query("indicator == 'lac'")
+    assert lac["value_low"].sum() == 14 and lac["value_high"].sum() == 14 * 4
+    assert (tmp_path / "new.csv.manifest.json").is_file()
+
+
+def test_lookup_files_are_checked(write):
+    bad = write(
+        "lk.csv", "old_code,new_code,weight\nA,E05011468,0.6\nA,Fairfeld,0.3\nB,E05011487,x\n"
+    )
+    with pytest.raises(InvalidInput) as info:
+        read_lookup(bad, TARGET)
+    messages = [p.message for p in info.value.report.errors]
+    assert any("new unknown ward 'Fairfeld'" in m for m in messages) and any(
+        "not a number" in m for m in messages
+    )
+    short = write(
+        "lk2.csv",
+        "# weighting: 2019 population\nold_code,new_code,weight\nA,Fairfield,0.6\nA,Waddon,0.3\n",
+    )
+    with pytest.raises(InvalidInput, match="1 problem") as info:
+        read_lookup(short, TARGET)
+    assert "weights of old ward A add up to 0.9" in info.value.report.errors[0].message
+    ok = read_lookup(
+        write(
+            "lk3.csv",
+            "# weighting: 2019 population\nold_code,new_code,weight\nA,Fairfield,0.6\nA,Waddon,0.4\n",
+        ),
+        TARGET,
+    )
+    assert ok.weighting == "2019 population" and ok.table["new_code"].tolist() == [
+        "E05011468",
+        "E05011487",
+    ]
