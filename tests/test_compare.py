@@ -18,6 +18,7 @@ from localitymap.indicators import bundled_periods, read_indicators
 from localitymap.rates import add_rates, read_population
 from localitymap.rollup import TOTAL, rollup
 from localitymap.schemes import load_scheme
+from localitymap.wards import load_register
 
 runner = CliRunner()
 
@@ -135,3 +136,31 @@ def test_compare_cli_formats(tmp_path):
     assert openpyxl.load_workbook(out).sheetnames == ["Cover", "Changes"]
     assert runner.invoke(app, [*args, "-f", "gpkg"]).exit_code == 2
     assert runner.invoke(app, ["compare", "2019-02", "2017-02", "--scheme", "icn6"]).exit_code == 1
+
+
+def test_trend_needs_five_periods(changes):
+    assert set(changes["trend"]) == {"cannot be calculated"} and changes.attrs["trend_periods"] == 2
+
+
+def test_recent_trend_over_five_periods_from_a_users_file(write):
+    """Fairfield's CP plans climb every year; the rest of the borough is flat."""
+    periods = ["2016-02", "2017-02", "2018-02", "2019-02", "2020-02"]
+    lines = ["ward,indicator,value,period"]
+    for k, period in enumerate(periods):
+        for ward in load_register().codes:
+            value = 20 + 15 * k if ward == "E05011468" else 10
+            lines.append(f"{ward},cp_plans,{value},{period}")
+    path = write("series.csv", "\n".join(lines) + "\n")
+    result = runner.invoke(
+        app, ["compare", "2019-02", "2020-02", "-s", "icn6", "-d", str(path), "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.stderr
+    df = pd.read_csv(io.StringIO(result.stdout), comment="#").set_index("locality")
+    assert df.loc["Central West", "trend"] == "increasing"  # Fairfield is in Central West
+    assert df.loc["South West", "trend"] == "no significant change"
+    table = runner.invoke(
+        app,
+        ["compare", "2019-02", "2020-02", "-s", "icn6", "-d", str(path)],
+        env={"COLUMNS": "120"},
+    )
+    assert "↑ increasing" in table.stdout and "recent-trend test" in table.stdout

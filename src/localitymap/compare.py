@@ -28,7 +28,7 @@ COMPARE_COLUMNS = [
     "indicator", "label", "locality", "is_total", "presence",
     "count_before", "count_after", "change", "change_low", "change_high", "change_pct",
     "share_before", "share_after", "share_change_pp", "rank_before", "rank_after", "rank_change",
-    "direction", "rate_before", "rate_after", "ci_change",
+    "direction", "rate_before", "rate_after", "ci_change", "trend",
 ]  # fmt: skip
 
 
@@ -36,12 +36,16 @@ def _bounded(lo: float, hi: float) -> float:
     return lo if lo == hi else math.nan
 
 
-def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+def compare(
+    before: pd.DataFrame, after: pd.DataFrame, history: list[pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """One row per (indicator, locality) present in either rollup; see :data:`COMPARE_COLUMNS`.
 
     ``rank_change`` is positive when a locality moved up (towards rank 1, more demand);
     ``direction`` is ``up``, ``down`` or ``same`` for the count (``uncertain`` for a range that
-    spans zero).
+    spans zero). ``history`` is every period's rollup up to ``after``, oldest first: with five or
+    more, ``trend`` holds the recent-trend test (:func:`localitymap.stats.recent_trend`);
+    otherwise it says the trend cannot be calculated.
     """
     import pandas as pd
 
@@ -104,6 +108,9 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
             row["direction"] = ""
             row["ci_change"] = ""
         rows.append(row)
+    verdicts = trends(history or [before, after])
+    for row in rows:
+        row["trend"] = verdicts.get((row["indicator"], row["locality"]), "cannot be calculated")
     out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
     for col in ("rank_before", "rank_after", "rank_change"):
         out[col] = pd.array(out[col].astype("Float64"), dtype="Int64")
@@ -120,8 +127,30 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
             "boundaries": after.attrs.get("boundaries", ""),
             "only_before": sorted({k[0] for k in b} - {k[0] for k in a}),
             "only_after": sorted({k[0] for k in a} - {k[0] for k in b}),
+            "trend_periods": len(history or [before, after]),
         }
     )
+    return out
+
+
+def trends(tables: list[pd.DataFrame]) -> dict[tuple[str, str], str]:
+    """Recent-trend verdict per (indicator, locality) over a series of rollups, oldest first.
+
+    Uses exact counts (a suppressed point makes the trend incalculable) over the rate table's
+    denominators when present (plain counts otherwise); proportions use the Cochran-Armitage test.
+    """
+    from localitymap.stats import recent_trend
+
+    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for table in tables:
+        for rec in table.to_dict("records"):
+            series.setdefault((rec["indicator"], rec["locality"]), []).append(rec)
+    out = {}
+    for key, recs in series.items():
+        counts = [r["count_low"] if r["count_low"] == r["count_high"] else math.nan for r in recs]
+        dens = [r["denominator"] for r in recs] if all("denominator" in r for r in recs) else None
+        proportion = bool(recs) and recs[-1].get("measure") == "%"
+        out[key] = recent_trend(counts, dens, proportion=proportion)
     return out
 
 

@@ -209,6 +209,8 @@ class IndicatorData:
     notes: list[str] = field(default_factory=list)
     #: The files read, as paths (``sources`` holds the names to show).
     paths: list[Path] = field(default_factory=list)
+    #: Every period the files hold (the data itself is one of them).
+    all_periods: list[str] = field(default_factory=list)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -362,6 +364,7 @@ def validate_indicators(
         return None, report
     data = _build(records, parsed, register, chosen, [display_path(f) for f in files], report)
     data.paths = list(files)
+    data.all_periods = sorted(parsed.periods)
     return data, report
 
 

@@ -203,3 +203,53 @@ def funnel_limits(
         lower.append(lo / n * multiplier)
         upper.append(hi / n * multiplier)
     return lower, upper
+
+
+TREND_POINTS = 5
+TREND_LEVEL = 0.998
+
+
+def recent_trend(
+    counts: list[float], denominators: list[float] | None = None, *, proportion: bool = False,
+    level: float = TREND_LEVEL,
+) -> str:  # fmt: skip
+    """The recent-trend verdict over the last five points, as public-health profiles report it.
+
+    A chi-squared test for linear trend with one degree of freedom: for rates (counts over
+    population, or plain counts when no denominators) the Poisson score test; for proportions the
+    Cochran-Armitage test. Returns ``increasing``, ``decreasing``, ``no significant change``, or
+    ``cannot be calculated`` with fewer than five points or unknown values.
+
+    >>> recent_trend([10, 14, 19, 25, 33], [1000] * 5)
+    'increasing'
+    >>> recent_trend([10, 11, 9, 10, 11], [1000] * 5), recent_trend([10, 12], [1000, 1000])
+    ('no significant change', 'cannot be calculated')
+    """
+    from scipy.stats import chi2
+
+    if len(counts) < TREND_POINTS:
+        return "cannot be calculated"
+    obs = [float(c) for c in counts[-TREND_POINTS:]]
+    dens = [float(d) for d in (denominators or [1.0] * len(counts))[-TREND_POINTS:]]
+    if any(not math.isfinite(v) for v in [*obs, *dens]) or min(dens) <= 0:
+        return "cannot be calculated"
+    x = list(range(1, TREND_POINTS + 1))
+    total_o, total_n = sum(obs), sum(dens)
+    if total_o == 0:
+        return "no significant change"
+    if proportion:
+        p = total_o / total_n
+        u = sum(xi * (o - n * p) for xi, o, n in zip(x, obs, dens, strict=True))
+        sxx = sum(n * xi * xi for xi, n in zip(x, dens, strict=True))
+        sx = sum(n * xi for xi, n in zip(x, dens, strict=True))
+        var = p * (1 - p) * (sxx - sx * sx / total_n)
+    else:
+        expected = [n * total_o / total_n for n in dens]
+        u = sum(xi * (o - e) for xi, o, e in zip(x, obs, expected, strict=True))
+        ex = sum(xi * e for xi, e in zip(x, expected, strict=True))
+        var = sum(xi * xi * e for xi, e in zip(x, expected, strict=True)) - ex * ex / total_o
+    if var <= 0:
+        return "no significant change"
+    if u * u / var <= float(chi2.ppf(level, 1)):
+        return "no significant change"
+    return "increasing" if u > 0 else "decreasing"

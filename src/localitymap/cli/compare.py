@@ -60,7 +60,20 @@ def compare_command(
     }  # fmt: skip
     first = load_inputs(data=data, period=before, **common)
     second = load_inputs(data=data_after or data, period=after, **common)
-    changes = compare(first.table, second.table)
+    history = [first.table, second.table]
+    if data_after is None:
+        # The recent-trend test needs the whole series: every period up to the later one.
+        from localitymap.indicators import bundled_periods
+
+        periods = bundled_periods() if data is None else second.data.all_periods
+        series = [p for p in periods if p <= after]
+        if len(series) > 2:
+            history = [
+                first.table if p == before else second.table if p == after
+                else load_inputs(data=data, period=p, **common).table
+                for p in series
+            ]  # fmt: skip
+    changes = compare(first.table, second.table, history)
     if fmt_value == "table":
         from localitymap.render.changes import changes_table
         from localitymap.render.terminal import console

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from rich.console import Group
 
 MARK = {"up": "▲", "down": "▼", "same": "=", "uncertain": "?"}
+TREND = {"increasing": "↑ increasing", "decreasing": "↓ decreasing", "no significant change": "→ no change",
+         "cannot be calculated": "n/a"}  # fmt: skip
 
 
 def _n(x: Any) -> str:
@@ -57,6 +59,15 @@ def caption_lines(changes: pd.DataFrame) -> list[str]:
         "borough total. Rank: 1 = highest. * = the 95% confidence intervals of the rates do not "
         "overlap (with --rates)."
     )
+    periods = a.get("trend_periods", 0)
+    if periods >= 5:
+        lines.append(
+            "Trend: the recent-trend test (chi-squared for trend) on the last 5 periods, 99.8% level."
+        )
+    else:
+        lines.append(
+            f"Trend: cannot be calculated ({periods} periods; the recent-trend test needs 5)."
+        )
     for key, when in (
         ("only_before", a.get("period_before")),
         ("only_after", a.get("period_after")),
@@ -84,8 +95,10 @@ def changes_table(changes: pd.DataFrame) -> Group:
         if recs[0]["presence"] != "both":
             continue  # listed in the caption instead
         tab = Table(title=str(label), box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-        for name in ("Locality", before, after, "Change", "Change %", "Share (pp)", "Rank"):
-            tab.add_column(name, justify="left" if name == "Locality" else "right")
+        show_trend = a.get("trend_periods", 0) >= 5
+        names = ["Locality", before, after, "Change", "Change %", "Share (pp)", "Rank"]
+        for name in [*names, *(["Trend"] if show_trend else [])]:
+            tab.add_column(name, justify="left" if name in ("Locality", "Trend") else "right")
         for r in recs:
             if r["is_total"]:
                 tab.add_section()
@@ -107,8 +120,11 @@ def changes_table(changes: pd.DataFrame) -> Group:
                     else "same"
                 )
             star = " *" if r.get("ci_change") in ("higher", "lower") else ""
-            tab.add_row(r["locality"], _n(r["count_before"]), _n(r["count_after"]),
-                        f"{change} {MARK.get(r['direction'], '')}{star}", pct, pp, rank)  # fmt: skip
+            cells = [r["locality"], _n(r["count_before"]), _n(r["count_after"]),
+                     f"{change} {MARK.get(r['direction'], '')}{star}", pct, pp, rank]  # fmt: skip
+            if show_trend:
+                cells.append(TREND.get(r["trend"], r["trend"]))
+            tab.add_row(*cells)
         parts += [tab, Text("")]
     parts.append(Text("\n".join(caption_lines(changes)), style="dim"))
     return Group(*parts)
