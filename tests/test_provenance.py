@@ -110,3 +110,19 @@ def test_same_inputs_give_byte_identical_outputs(tmp_path, fmt):
     ).stdout == (
         runner.invoke(app, ["compare", "2019-02", "2020-02", "-s", "icn6", "-f", fmt]).stdout
     )
+
+
+def test_composite_and_validate_outputs_get_manifests(tmp_path):
+    comp, report = tmp_path / "c.csv", tmp_path / "v.csv"
+    assert (
+        runner.invoke(app, ["composite", "-s", "icn6", "-f", "csv", "-o", str(comp)]).exit_code == 0
+    )
+    roles = {i["role"] for i in json.loads(manifest_path(comp).read_text())["inputs"]}
+    assert {"weights", "data", "scheme"} <= roles
+    assert (
+        runner.invoke(
+            app, ["validate", "data/indicators/2019-02", "-f", "csv", "-o", str(report)]
+        ).exit_code
+        == 0
+    )
+    assert verify(manifest_path(report))["current"]

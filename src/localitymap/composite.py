@@ -34,11 +34,15 @@ if TYPE_CHECKING:
 Basis = Literal["share", "rate"]
 
 
+def weights_path(id_or_path: str | Path) -> Path:
+    """The file a weights name stands for: a bundled set (``equal``, ``toxic_trio``) or a path."""
+    path = Path(id_or_path)
+    return data_dir() / "weights" / f"{id_or_path}.csv" if not path.suffix else path
+
+
 def load_weights(id_or_path: str | Path) -> dict[str, float]:
     """Weights by indicator id from a bundled set (``equal``, ``toxic_trio``) or a CSV file."""
-    path = Path(id_or_path)
-    if not path.suffix:
-        path = data_dir() / "weights" / f"{id_or_path}.csv"
+    path = weights_path(id_or_path)
     shown = display_path(path)
     if not path.is_file():
         known = ", ".join(p.stem for p in sorted((data_dir() / "weights").glob("*.csv")))

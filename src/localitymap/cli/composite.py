@@ -21,6 +21,7 @@ class TableFormat(StrEnum):
 
 @handle_errors
 def composite_command(
+    ctx: typer.Context,
     scheme: opt.Scheme,
     weights: Annotated[
         str,
@@ -44,7 +45,7 @@ def composite_command(
 
     Example: localitymap composite --scheme icn6 --weights toxic_trio --basis rate
     """
-    from localitymap.composite import composite, load_weights
+    from localitymap.composite import composite, load_weights, weights_path
 
     inputs = load_inputs(
         scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
@@ -54,7 +55,10 @@ def composite_command(
     )  # fmt: skip
     result = composite(inputs.table, load_weights(weights), basis=basis.value)
     if fmt == TableFormat.csv:
-        emit(result.to_csv(index=False, lineterminator="\n", float_format="%.6f"), output, force)
+        csv_text = result.to_csv(index=False, lineterminator="\n", float_format="%.6f")
+        provenance = inputs.provenance(ctx)
+        provenance.files.append(("weights", weights_path(weights)))
+        emit(csv_text, output, force, provenance)
         return
     from localitymap.render.terminal import composite_table, console
 

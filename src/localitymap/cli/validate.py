@@ -18,6 +18,7 @@ class ReportFormat(StrEnum):
 
 @handle_errors
 def validate_command(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Indicator CSV/XLSX file or folder to check.")],
     scheme: Annotated[
         str | None, typer.Option("--scheme", "-s", help="Also check coverage against this scheme.")
@@ -92,7 +93,11 @@ def validate_command(
                     p.hint or "",
                 ]
             )
-        emit(buf.getvalue(), output, force)
+        from localitymap.cli._common import Provenance, command_line
+        from localitymap.indicators import data_files
+
+        files = [("data", f) for f in data_files(path)]
+        emit(buf.getvalue(), output, force, Provenance(files, {}, None, command_line(ctx)))
     else:
         from localitymap.render.terminal import console, problems_table
 
