@@ -164,3 +164,24 @@ def test_recent_trend_over_five_periods_from_a_users_file(write):
         env={"COLUMNS": "120"},
     )
     assert "↑ increasing" in table.stdout and "recent-trend test" in table.stdout
+
+
+def test_compare_writes_geographic_formats(tmp_path):
+    import geopandas as gpd
+
+    out = tmp_path / "changes.gpkg"
+    result = runner.invoke(app, ["compare", "2019-02", "2020-02", "-s", "icn6", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    layer = gpd.read_file(out, layer="changes").set_index("locality")
+    assert layer.crs.to_epsg() == 27700 and len(layer) == 6
+    se = layer.loc["South East"]
+    assert (se["neet_before"], se["neet_after"], se["neet_change"], se["neet_rank_change"]) == (
+        86,
+        99,
+        13,
+        1,
+    )
+    assert se["neet_direction"] == "up" and "young_carers_change" not in layer.columns
+    gj = runner.invoke(app, ["compare", "2019-02", "2020-02", "-s", "areas3", "-f", "geojson"])
+    doc = json.loads(gj.stdout)
+    assert len(doc["features"]) == 3 and doc["localitymap"]["periods"] == "2019-02 to 2020-02"

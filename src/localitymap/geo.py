@@ -375,3 +375,37 @@ def _locality_of(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) ->
     if report.errors:
         raise SchemeError(f"cannot draw localities of {scheme.id}", report=report)
     return {c: seen[c] for c in boundaries.frame.index}
+
+
+def change_layer(changes: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) -> gpd.GeoDataFrame:
+    """Locality polygons carrying what changed per indicator (from
+    :func:`localitymap.compare.compare`): ``{id}_before``, ``_after``, ``_change``,
+    ``_share_change_pp``, ``_rank_change``, ``_direction`` and ``_trend``."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    _, report = placements(scheme, boundaries.register)
+    if report.errors:
+        raise SchemeError(f"cannot draw localities of {scheme.id}", report=report)
+    body = changes[~changes["is_total"] & changes["presence"].eq("both")]
+    order = [loc for loc in dict.fromkeys(body["locality"]) if loc in scheme.localities]
+    shapes = [
+        shapely.union_all(
+            boundaries.frame.geometry.loc[list(scheme.localities[loc])].to_numpy(), grid_size=0.01
+        )
+        for loc in order
+    ]
+    wide: dict[str, list[Any]] = {"locality": order}
+    columns = {"before": "count_before", "after": "count_after", "change": "change",
+               "share_change_pp": "share_change_pp", "rank_change": "rank_change",
+               "direction": "direction", "trend": "trend"}  # fmt: skip
+    for ind, grp in body.groupby("indicator", sort=False):
+        g = grp.set_index("locality")
+        for suffix, column in columns.items():
+            values = g[column].reindex(order)
+            numeric = suffix == "rank_change"  # nullable Int64 -> float, so GIS software reads it
+            wide[f"{ind}_{suffix}"] = (
+                values.astype("Float64").astype(float).tolist() if numeric else values.tolist()
+            )
+    return gpd.GeoDataFrame(pd.DataFrame(wide), geometry=shapes, crs=boundaries.frame.crs)

@@ -21,6 +21,7 @@ def compare_command(
         Path | None, typer.Option("--data-after", help="The later period's file, if not in --data.")
     ] = None,
     register: opt.Register = None,
+    wards: opt.Wards = None,
     catalogue: opt.Catalogue = None,
     suppressed_range: opt.SuppressedRange = None,
     allow_unassigned: opt.AllowUnassigned = False,
@@ -46,12 +47,14 @@ def compare_command(
         if fmt is not None
         else (SUFFIXES.get(output.suffix.lower(), "") if output else "table")
     )
-    if fmt_value not in ("table", "csv", "xlsx", "md", "json"):
+    if fmt_value not in ("table", "csv", "xlsx", "md", "json", "geojson", "gpkg"):
         raise typer.BadParameter(
-            "compare writes table, csv, xlsx, md or json", param_hint="--format"
+            "use table, csv, xlsx, md, json, geojson or gpkg", param_hint="--format"
         )
-    if fmt_value == "xlsx" and output is None:
-        raise typer.BadParameter("xlsx needs --output FILE.xlsx", param_hint="--format")
+    if fmt_value in ("xlsx", "gpkg") and output is None:
+        raise typer.BadParameter(
+            f"{fmt_value} needs --output FILE.{fmt_value}", param_hint="--format"
+        )
     common = {
         "scheme": scheme, "register": register, "catalogue": catalogue, "sheet": None,
         "ward_column": None, "suppressed_range": suppressed_range, "allow_unassigned": allow_unassigned,
@@ -80,11 +83,29 @@ def compare_command(
 
         console().print(changes_table(changes))
         return
-    from localitymap.cli._common import Provenance, command_line
-    from localitymap.render.changes import render
+    from localitymap.cli._common import Provenance, command_line, write_provenance
 
     both = Provenance(
         [*first.provenance().files, *second.provenance().files], dict(changes.attrs), second.scheme,
         command_line(ctx),
     )  # fmt: skip
+    if fmt_value in ("geojson", "gpkg"):
+        from localitymap.geo import change_layer, load_boundaries
+        from localitymap.render.changes import caption_lines
+        from localitymap.render.export import to_geojson, write_gpkg
+
+        boundaries = load_boundaries(wards, register=second.data.register if wards else None)
+        layer = change_layer(changes, second.scheme, boundaries)
+        meta = {"caption": " ".join(caption_lines(changes)), "attribution": boundaries.attribution,
+                "periods": f"{before} to {after}", "scheme": str(changes.attrs.get("scheme"))}  # fmt: skip
+        if fmt_value == "gpkg":
+            assert output is not None
+            write_gpkg(output, {"changes": layer}, meta, force=force)
+            typer.echo(f"wrote {output}", err=True)
+            write_provenance(output, both)
+            return
+        emit(to_geojson(layer, meta), output, force, both)
+        return
+    from localitymap.render.changes import render
+
     emit(render(changes, fmt_value), output, force, both)
