@@ -146,6 +146,16 @@ def write_provenance(output: Path, provenance: Provenance) -> None:
     err(f"wrote {write_manifest(output, manifest)}")
 
 
+def image_format(output: Path) -> str:
+    """png, svg or pdf from an output file name; a usage error (exit 2) otherwise."""
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "pdf"):
+        raise typer.BadParameter(
+            f"{output.name!r}: use a .png, .svg or .pdf name", param_hint="--output"
+        )
+    return fmt
+
+
 def parse_range(text: str | None) -> tuple[int, int | None]:
     """``"1-4"`` -> (1, 4); ``"1-"`` -> (1, None); None -> (0, None)."""
     if not text:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import emit, handle_errors, image_format, load_inputs
 
 
 class FunnelLevel(StrEnum):
@@ -39,13 +39,7 @@ def funnel_command(
 
     Example: localitymap funnel --indicator cp_plans -o funnel.png
     """
-    from localitymap.render.maps import FORMATS
-
-    fmt = output.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise typer.BadParameter(
-            f"{output.name!r}: use a .png, .svg or .pdf name", param_hint="--output"
-        )
+    fmt = image_format(output)
     inputs = load_inputs(
         scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
         sheet=None, ward_column=None, suppressed_range=suppressed_range,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import emit, handle_errors, image_format, load_inputs
 
 
 class MapLevel(StrEnum):
@@ -56,13 +56,7 @@ def map_command(
 
     Example: localitymap map --scheme icn6 --indicator cp_plans -o cp_plans.png
     """
-    from localitymap.render.maps import FORMATS
-
-    fmt = output.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise typer.BadParameter(
-            f"{output.name!r}: use a .png, .svg or .pdf name", param_hint="--output"
-        )
+    fmt = image_format(output)
     inputs = load_inputs(
         scheme=scheme, data=data, period=period, register=register, wards=wards,
         ward_code_column=ward_code_column, ward_name_column=ward_name_column,
