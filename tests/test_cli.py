@@ -225,3 +225,20 @@ def test_rollup_does_not_import_geometry_or_plotting():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stderr
     assert "HEAVY []" in err
+
+
+def test_piped_output_uses_the_designed_width():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    code = (
+        "from localitymap.cli import main; import sys; "
+        "sys.argv=['localitymap','rollup','-s','icn6']; main()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    header = out.splitlines()[3]
+    assert "total" in header and len(header) <= 100  # not cropped to rich's 80-column default

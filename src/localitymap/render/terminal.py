@@ -3,6 +3,8 @@ across, and each cell holds the count over its share and rank."""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -30,10 +32,11 @@ def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
     if attrs.get("period"):
         title += f", {attrs['period']}"
     tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-    tab.add_column("Indicator", min_width=14, max_width=20, overflow="fold")
+    tab.add_column("Indicator", min_width=10, max_width=20, overflow="fold")
     for loc in localities:
         # Two-line headers keep seven locality columns inside 100 terminal columns.
-        tab.add_column(loc.replace(" ", "\n", 1), justify="right", overflow="fold")
+        # min_width: on a narrow terminal cells wrap rather than the last column being cut off.
+        tab.add_column(loc.replace(" ", "\n", 1), justify="right", overflow="fold", min_width=7)
     domain = None
     for label, cells in rows.items():
         row_domain = next(iter(cells.values()))["domain"]
@@ -141,6 +144,12 @@ def console(stderr: bool = False, width: int | None = None, *, file_text: bool =
         import io
 
         return Console(file=io.StringIO(), width=width, record=True, color_system=None, **_PLAIN)
+    if (
+        width is None
+        and not os.environ.get("COLUMNS")
+        and not (sys.stderr if stderr else sys.stdout).isatty()
+    ):
+        width = 100  # piped or redirected: the width the tables are laid out for, not rich's 80
     return Console(stderr=stderr, width=width, soft_wrap=False, **_PLAIN)
 
 
