@@ -191,33 +191,14 @@ def to_markdown(changes: pd.DataFrame) -> str:
 
 
 def to_xlsx(changes: pd.DataFrame) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """A Cover sheet and the tidy changes on one sheet."""
+    from localitymap.render.export import add_data_sheet, new_workbook, workbook_bytes
 
-    from localitymap.render.export import _fixed_zip_times, _jsonable, _style_table_sheet
-
-    wb = Workbook()
-    cover = wb.active
-    cover.title = "Cover"
-    cover["A1"] = f"What changed: {changes.attrs.get('scheme_name')}"
-    cover["A1"].font = Font(bold=True, size=14)
-    for i, line in enumerate(caption_lines(changes), start=3):
-        cover.cell(row=i, column=1, value=line)
-    cover.column_dimensions["A"].width = 110
-    ws = wb.create_sheet("Changes")
-    tidy = _tidy(changes)
-    ws.append(list(tidy.columns))
-    for rec in tidy.itertuples(index=False):
-        ws.append([_jsonable(v) for v in rec])
-    from openpyxl.utils import get_column_letter
-
-    _style_table_sheet(ws, Font, get_column_letter)
-    import datetime as dt
-
-    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _fixed_zip_times(buf.getvalue())
+    a = changes.attrs
+    lines = caption_lines(changes)
+    wb = new_workbook(f"What changed: {a.get('scheme_name')}", lines, bool(a.get("illustrative")))
+    add_data_sheet(wb, "Changes", _tidy(changes))
+    return workbook_bytes(wb)
 
 
 def render(changes: pd.DataFrame, fmt: str) -> str | bytes:

@@ -188,29 +188,15 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     """A workbook laid out for people and screen readers: a Cover sheet (title, data status,
     sources, notes), then one table per sheet (Counts, Shares, Ranks, Data), header rows frozen,
     no merged cells, numbers stored as numbers (ranges, which are not numbers, as text)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     a = table.attrs
-    wb = Workbook()
-    cover = wb.active
-    cover.title = "Cover"
     title = f"Locality demand: {a.get('scheme_name')}" + (
         f", {a['period']}" if a.get("period") else ""
     )
-    cover["A1"] = title
-    cover["A1"].font = Font(bold=True, size=14)
-    for i, line in enumerate(caption(a), start=3):
-        cover.cell(row=i, column=1, value=line)
-        if i == 3 and a.get("illustrative"):
-            cover.cell(row=i, column=1).font = Font(bold=True, color="9C0006")
-    n = 3 + len(caption(a)) + 1
-    cover.cell(
-        row=n, column=1, value="Sheets: Counts, Shares, Ranks (one table each), Data (tidy)."
-    )
-    cover.cell(row=n + 1, column=1, value=f"Produced by localitymap {__version__}.")
-    cover.column_dimensions["A"].width = 110
+    lines = [*caption(a), "", "Sheets: Counts, Shares, Ranks (one table each), Data (tidy)."]
+    wb = new_workbook(title, lines, bool(a.get("illustrative")))
 
     locs, rows = grid(cell_records(table))
     for name, number_col, text_col in SHEETS:
@@ -224,12 +210,43 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
                     if isinstance(c.value, float):
                         c.number_format = "0.0%"
         _style_table_sheet(ws, Font, get_column_letter)
-    data = wb.create_sheet("Data")
-    tt = tidy(table)
-    data.append(list(tt.columns))
-    for rec in tt.itertuples(index=False):
-        data.append([_jsonable(v) for v in rec])
-    _style_table_sheet(data, Font, get_column_letter)
+    add_data_sheet(wb, "Data", tidy(table))
+    return workbook_bytes(wb)
+
+
+def new_workbook(title: str, lines: list[str], illustrative: bool) -> Any:
+    """A workbook whose first sheet is a Cover: title, the caption lines (the data warning first
+    and in bold red when the data is illustrative) and the tool version."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    cover["A1"] = title
+    cover["A1"].font = Font(bold=True, size=14)
+    for i, line in enumerate([*lines, f"Produced by localitymap {__version__}."], start=3):
+        cover.cell(row=i, column=1, value=line or None)
+        if i == 3 and illustrative:
+            cover.cell(row=i, column=1).font = Font(bold=True, color="9C0006")
+    cover.column_dimensions["A"].width = 110
+    return wb
+
+
+def add_data_sheet(wb: Any, name: str, frame: pd.DataFrame) -> None:
+    """One tidy table on its own sheet: header row bold and frozen, unknown values empty."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(name)
+    ws.append(list(frame.columns))
+    for rec in frame.itertuples(index=False):
+        ws.append([_jsonable(v) for v in rec])
+    _style_table_sheet(ws, Font, get_column_letter)
+
+
+def workbook_bytes(wb: Any) -> bytes:
+    """The workbook as bytes, with fixed document and entry times so equal inputs give equal files."""
     import datetime as dt
 
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
