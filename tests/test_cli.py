@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 
@@ -192,39 +193,31 @@ def test_version_and_help():
     assert "rollup" in helptext and "validate" in helptext
 
 
-def test_help_does_not_import_heavy_modules():
+def _heavy_modules_after(argv: list[str], heavy: tuple[str, ...]) -> list[str]:
+    """Run the CLI in a fresh interpreter and list which of ``heavy`` it imported."""
     import subprocess
     import sys
 
     code = (
-        "import sys; sys.argv=['localitymap','--help']\n"
+        f"import sys; sys.argv={['localitymap', *argv]!r}\n"
         "from localitymap.cli import main\n"
         "try: main()\nexcept SystemExit: pass\n"
-        "heavy=[m for m in ('pandas','numpy','geopandas','matplotlib','openpyxl','pydantic')\n"
-        "       if m in sys.modules]\n"
-        "print('HEAVY', heavy)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert "HEAVY []" in out
-
-
-def test_rollup_does_not_import_geometry_or_plotting():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; sys.argv=['localitymap','rollup','-s','icn6']\n"
-        "from localitymap.cli import main\n"
-        "try: main()\nexcept SystemExit: pass\n"
-        "heavy=[m for m in ('geopandas','shapely','matplotlib','openpyxl','pyogrio') if m in sys.modules]\n"
-        "sys.stderr.write(f'HEAVY {heavy}')"
+        f"sys.stderr.write('HEAVY ' + repr([m for m in {heavy!r} if m in sys.modules]))"
     )
     err = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stderr
-    assert "HEAVY []" in err
+    return ast.literal_eval(err[err.index("HEAVY ") + 6 :])
+
+
+def test_help_does_not_import_heavy_modules():
+    heavy = ("pandas", "numpy", "geopandas", "matplotlib", "openpyxl", "pydantic")
+    assert _heavy_modules_after(["--help"], heavy) == []
+
+
+def test_rollup_does_not_import_geometry_or_plotting():
+    heavy = ("geopandas", "shapely", "matplotlib", "openpyxl", "pyogrio")
+    assert _heavy_modules_after(["rollup", "-s", "icn6"], heavy) == []
 
 
 def test_piped_output_uses_the_designed_width():

@@ -198,10 +198,11 @@ def test_schemes_check_cli(write):
 
 def test_projected_copy_matches_the_original_boundaries():
     """The EPSG:27700 copy read at start-up is the ONS file reprojected, to the centimetre."""
+    from localitymap.geo import DEFAULT_BOUNDARIES, DEFAULT_BOUNDARIES_BNG
     from localitymap.paths import data_dir
 
-    original = gpd.read_file(data_dir() / "wards/croydon_wards_2019.geojson").to_crs(27700)
-    copy = gpd.read_file(data_dir() / "wards/croydon_wards_2019_bng.geojson")
+    original = gpd.read_file(data_dir() / "wards" / DEFAULT_BOUNDARIES).to_crs(27700)
+    copy = gpd.read_file(data_dir() / "wards" / DEFAULT_BOUNDARIES_BNG)
     assert copy.crs.to_epsg() == 27700
     assert copy["ward_code"].tolist() == original["ward_code"].tolist()
     assert copy["ward_name"].tolist() == original["ward_name"].tolist()

@@ -25,11 +25,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TOXIC_TRIO = "Toxic trio"
-NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-
-
-def _number(n: int) -> str:
-    return NUMBERS[n] if n < len(NUMBERS) else str(n)
 
 
 def _label(text: str) -> str:

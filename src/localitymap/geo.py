@@ -96,6 +96,7 @@ def load_boundaries(
             hint="give a GeoJSON, GeoPackage or Shapefile",
         ) from None
     columns = [c for c in frame.columns if c != frame.geometry.name]
+    attributes = frame[columns]  # kept whole: the register reads the authority columns from it
     code_col = _find_column(
         columns, code_column, [r"wd\d\dcd", "ward code", "code", "gss code", "wardcode"]
     )
@@ -138,7 +139,7 @@ def load_boundaries(
     ]
     frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
     if bundled or register is None:
-        register = _register_for(frame, path, layer, bundled, columns, shown)
+        register = _register_for(frame, attributes, path, bundled, columns, shown)
     else:
         unknown = [c for c in frame["ward_code"] if c not in register]
         if unknown:
@@ -176,8 +177,8 @@ def _polygonal(geom: Any) -> Any:
 
 def _register_for(
     frame: gpd.GeoDataFrame,
+    src: pd.DataFrame,
     path: Path,
-    layer: str | None,
     bundled: bool,
     columns: list[str],
     shown: str,
@@ -185,10 +186,6 @@ def _register_for(
     """The bundled register for the bundled file; otherwise one read from the file itself."""
     if bundled:
         return load_register()
-    raw = frame  # columns already reduced; the LAD columns are read from the file again
-    import geopandas as gpd
-
-    src = gpd.read_file(path, layer=layer, ignore_geometry=True)
     lad_code_col = _find_column(columns, None, [r"lad\d\dcd", "lad code", "la code"])
     lad_name_col = _find_column(columns, None, [r"lad\d\dnm", "lad name", "la name"])
     lad_codes = sorted(set(src[lad_code_col].astype(str))) if lad_code_col else []
@@ -197,8 +194,8 @@ def _register_for(
     if "vintage" in src.columns and src["vintage"].nunique() == 1:
         vintage = str(src["vintage"].iloc[0])
     return WardRegister(
-        codes=tuple(raw["ward_code"]),
-        names=tuple(raw["ward_name"]),
+        codes=tuple(frame["ward_code"]),
+        names=tuple(frame["ward_name"]),
         lad_code=lad_codes[0] if len(lad_codes) == 1 else "unknown",
         lad_name=str(src[lad_name_col].iloc[0])
         if lad_name_col and len(lad_codes) == 1

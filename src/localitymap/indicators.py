@@ -212,10 +212,6 @@ class IndicatorData:
     #: Every period the files hold (the data itself is one of them).
     all_periods: list[str] = field(default_factory=list)
 
-    @property
-    def labels(self) -> dict[str, str]:
-        return {i.id: i.label for i in self.indicators}
-
     def wards(self) -> list[str]:
         """Ward codes present in the data, in register order."""
         present = set(self.values["ward_code"])

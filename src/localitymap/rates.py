@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from localitymap.errors import Report
 from localitymap.indicators import IndicatorData, validate_indicators
 from localitymap.paths import data_dir, display_path
-from localitymap.rollup import TOTAL, UNASSIGNED
+from localitymap.rollup import UNASSIGNED
 from localitymap.stats import compare_bounded, compare_proportions, count_limits, wilson_ci
 from localitymap.wards import WardRegister, load_register
 
@@ -111,11 +111,20 @@ def add_rates(
     members[UNASSIGNED] = [c for c in data.wards() if c not in placed]
     out = table.copy()
     rows: list[dict[str, Any]] = []
-    for rec in table.to_dict("records"):
+    records = table.to_dict("records")
+    # Each row is compared with its indicator's borough total: look those up once.
+    totals = {r["indicator"]: r for r in records if r["is_total"]}
+    for rec in records:
         band = bands.get(rec["indicator"]) or ""
         rows.append(
             _rate_row(
-                rec, band, population, members, table, multiplier, statistic[rec["indicator"]]
+                rec,
+                band,
+                population,
+                members,
+                totals[rec["indicator"]],
+                multiplier,
+                statistic[rec["indicator"]],
             )
         )
     for col in RATE_COLUMNS:
@@ -139,7 +148,7 @@ def _rate_row(
     band: str,
     population: pd.DataFrame,
     members: dict[str, list[str]],
-    table: pd.DataFrame,
+    total: dict[str, Any],
     multiplier: float,
     statistic: str = "rate",
 ) -> dict[str, Any]:
@@ -201,7 +210,6 @@ def _rate_row(
     if rec["is_total"] or rec["locality"] == UNASSIGNED:
         row["vs_rest_95"] = row["vs_rest_998"] = ""
         return row
-    total = table[(table["indicator"] == rec["indicator"]) & (table["locality"] == TOTAL)].iloc[0]
     # Lower bounds add up exactly, and so do upper bounds (NaN when unbounded).
     rest_low = float(total["count_low"]) - low
     rest_high = float(total["count_high"]) - high
