@@ -169,6 +169,10 @@ def _rate_row(
     if band not in population.columns:
         empty["vs_rest_95"] = empty["vs_rest_998"] = "no denominator"
         return empty
+    if rec.get("disclosure") == "suppressed":
+        # A rate, its limits and its comparison would each give the hidden count away.
+        empty["vs_rest_95"] = empty["vs_rest_998"] = "suppressed"
+        return empty
     borough_pop = float(population[band].sum())
     if rec["is_total"]:
         pop = borough_pop

@@ -17,6 +17,7 @@ from localitymap.errors import EXIT_DATA, LocalityMapError, Report
 if TYPE_CHECKING:
     import pandas as pd
 
+    from localitymap.disclosure import Protection
     from localitymap.geo import Boundaries
     from localitymap.indicators import IndicatorData
     from localitymap.schemes import Scheme
@@ -181,6 +182,7 @@ class Inputs:
     boundaries: Boundaries | None
     population: pd.DataFrame | None = None
     catalogue: Path | None = None
+    protection: Protection | None = None
 
     def provenance(self, ctx: typer.Context | None = None) -> Provenance:
         """Every file this rollup was made from, by role, and the command that asked for it."""
@@ -219,9 +221,15 @@ def load_inputs(
     rates: bool = False,
     population: Path | None = None,
     per: float = 10_000,
+    disclosure: str = "none",
+    publish_wards: bool = False,
 ) -> Inputs:
     """Read the register (or boundaries), the data and the scheme, print the data's warnings and
-    notes on stderr, and roll up. Geometry is loaded only when asked for or given."""
+    notes on stderr, and roll up. Geometry is loaded only when asked for or given.
+
+    Under a ``disclosure`` policy other than none, the table is the publishable one
+    (:func:`~localitymap.disclosure.public_table`), with ward figures in the sums when
+    ``publish_wards``, and rates are worked out from it."""
     from localitymap.indicators import load_catalogue, read_indicators
     from localitymap.rollup import rollup
     from localitymap.schemes import load_scheme
@@ -252,6 +260,12 @@ def load_inputs(
     table = rollup(
         ind, sch, allow_unassigned=allow_unassigned, allow_missing_wards=allow_missing_wards
     )
+    protection = None
+    if disclosure != "none":
+        from localitymap.disclosure import protect, public_table
+
+        protection = protect(table, disclosure, data=ind if publish_wards else None, scheme=sch)
+        table = public_table(table, protection)
     pop = None
     if rates:
         from localitymap.rates import add_rates, read_population
@@ -269,4 +283,4 @@ def load_inputs(
     from localitymap.paths import data_dir
 
     used_catalogue = catalogue or data_dir() / "indicators" / "catalogue.csv"
-    return Inputs(ind, sch, table, boundaries, pop, used_catalogue)
+    return Inputs(ind, sch, table, boundaries, pop, used_catalogue, protection)

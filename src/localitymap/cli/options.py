@@ -1,5 +1,6 @@
 """Options shared by several commands, declared once so they read the same everywhere."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -69,3 +70,22 @@ Population = Annotated[
     typer.Option("--population", help="Ward population CSV/XLSX (default: ONS mid-2019, Croydon)."),
 ]
 Per = Annotated[float, typer.Option("--per", min=1, help="Rates per this many people.")]
+
+
+class DisclosurePolicy(StrEnum):
+    """Disclosure-control policies (see localitymap.disclosure.POLICIES)."""
+
+    threshold5 = "threshold5"
+    dfe = "dfe"
+    nhsd = "nhsd"
+    none = "none"
+
+
+Disclosure = Annotated[
+    DisclosurePolicy,
+    typer.Option(
+        "--disclosure",
+        help="Small-number control: threshold5 (1-4 shown as [c]), dfe (1-5 as c), "
+        "nhsd (1-7 as *, others rounded to 5), none (internal use only).",
+    ),
+]

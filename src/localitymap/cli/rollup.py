@@ -58,6 +58,7 @@ def rollup_command(
     rates: opt.Rates = False,
     population: opt.Population = None,
     per: opt.Per = 10_000,
+    disclosure: opt.Disclosure = opt.DisclosurePolicy.none,
     fmt: Annotated[
         OutFormat | None,
         typer.Option(
@@ -86,6 +87,8 @@ def rollup_command(
         suppressed_range=suppressed_range, allow_unassigned=allow_unassigned,
         allow_missing_wards=allow_missing_wards, need_geometry=geo,
         indicators=indicator, rates=rates, population=population, per=per,
+        disclosure=disclosure.value,
+        publish_wards=geo and (fmt_value == "gpkg" or level == Level.ward),
     )  # fmt: skip
     table = inputs.table
     if geo:
@@ -95,7 +98,12 @@ def rollup_command(
         assert inputs.boundaries is not None
         meta = geo_metadata(table, inputs.boundaries.attribution)
         localities = locality_layer(table, inputs.scheme, inputs.boundaries)
-        ward_shapes = ward_layer(table, inputs.data.values, inputs.scheme, inputs.boundaries)
+        ward_values = inputs.data.values
+        if inputs.protection is not None:
+            from localitymap.disclosure import public_wards
+
+            ward_values = public_wards(inputs.protection, inputs.data)
+        ward_shapes = ward_layer(table, ward_values, inputs.scheme, inputs.boundaries)
         if fmt_value == "gpkg":
             assert output is not None
             write_gpkg(output, {"localities": localities, "wards": ward_shapes}, meta, force=force)

@@ -64,4 +64,13 @@ def caption(attrs: dict[str, object]) -> list[str]:
     if missing:
         lines.append("Wards without data (counted as unknown): " + ", ".join(missing))  # type: ignore[arg-type]
     lines.append(LEGEND)
+    lines.append(disclosure_line(attrs))
     return lines
+
+
+def disclosure_line(attrs: dict[str, object]) -> str:
+    """What disclosure control the output had: every output says, ``none`` included."""
+    from localitymap.disclosure import statement
+
+    text = attrs.get("disclosure_statement")
+    return str(text) if text else statement("none")

@@ -80,7 +80,8 @@ def _publish(tmp: Path, path: Path) -> None:
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
     """The rollup as exported: integer counts, shares rounded to 6 places, rates (when added by
-    :func:`localitymap.rates.add_rates`) to 4, and a period column."""
+    :func:`localitymap.rates.add_rates`) to 4, a period column, and a ``disclosure`` column
+    (``shown``, ``rounded`` or ``suppressed``: hidden figures are left empty)."""
     from localitymap.rates import RATE_COLUMNS
 
     t = table.copy()
@@ -93,7 +94,9 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
     for col in rate_cols:
         if t[col].dtype.kind == "f":
             t[col] = t[col].round(RATE_DIGITS)
-    return t[[*EXPORT_COLUMNS, *rate_cols]]
+    if "disclosure" not in t.columns:
+        t["disclosure"] = "shown"
+    return t[[*EXPORT_COLUMNS, "disclosure", *rate_cols]]
 
 
 def _preamble(table: pd.DataFrame) -> list[str]:

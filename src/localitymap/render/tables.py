@@ -27,7 +27,12 @@ def cell_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """
     recs = table.to_dict("records")
     ties = Counter((r["indicator"], r["rank"]) for r in recs if not r["is_total"])
+    symbol = str(table.attrs.get("disclosure_symbol", ""))
     for r in recs:
+        if r.get("disclosure") == "suppressed":
+            r["count_text"] = r["rank_text"] = symbol
+            r["share_text"] = "" if r["is_total"] else symbol
+            continue
         r["count_text"] = format_count(r["count_low"], r["count_high"])
         r["share_text"] = "" if r["is_total"] else format_share(r["share_low"], r["share_high"])
         tied = not r["is_total"] and ties[(r["indicator"], r["rank"])] > 1
