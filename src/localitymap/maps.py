@@ -37,6 +37,8 @@ def footer_lines_plain(table: pd.DataFrame) -> list[str]:
     )
     if a.get("population_source"):
         line += f" Population: {a['population_source']} (ONS, Open Government Licence)."
+    if a.get("disclosure_policy", "none") != "none":
+        line += f" Disclosure control: {a['disclosure_policy']}."
     return [line + " Made with localitymap."]
 
 
@@ -69,17 +71,18 @@ def render_map(
     period = period_label(str(table.attrs.get("period") or ""))
     footer = footer_lines(table, boundaries)
     illustrative = bool(table.attrs.get("illustrative"))
+    symbol = str(table.attrs.get("disclosure_symbol", ""))
     if normalise_name(indicator) == "all":
         inds = [(i.id, i.label) for i in data.indicators]
         title = f"Share of each indicator by locality{', ' + period if period else ''}"
         fig = draw_small_multiples(localities, wards, inds, title=title, footer=footer,
-                                   illustrative=illustrative)  # fmt: skip
+                                   illustrative=illustrative, symbol=symbol)  # fmt: skip
     else:
         found = find_indicator(data.indicators, indicator)
         ind, label = found.id, found.label
         fig = draw_map(
             localities, wards, ind, label, level=level, value=value,
             title_suffix=f", {period}" if period else "", subtitle=str(table.attrs.get("scheme_name", "")),
-            footer=footer, illustrative=illustrative,
+            footer=footer, illustrative=illustrative, symbol=symbol,
         )  # fmt: skip
     return save(fig, fmt, dpi=dpi)

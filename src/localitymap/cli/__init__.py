@@ -17,6 +17,7 @@ from localitymap.cli import (
     findings,
     funnel,
     map,
+    report,
     rollup,
     schemes,
     validate,
@@ -68,6 +69,7 @@ app.command("map")(map.map_command)
 app.command("findings")(findings.findings_command)
 app.command("composite")(composite.composite_command)
 app.command("funnel")(funnel.funnel_command)
+app.command("report")(report.report_command)
 app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)

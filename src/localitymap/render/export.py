@@ -256,10 +256,10 @@ def workbook_bytes(wb: Any) -> bytes:
     wb.properties.creator = "localitymap"
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip_times(buf.getvalue())
+    return fixed_zip_times(buf.getvalue())
 
 
-def _fixed_zip_times(data: bytes) -> bytes:
+def fixed_zip_times(data: bytes) -> bytes:
     """Rewrite a zip (an XLSX) with fixed entry and document times: openpyxl stamps the current
     time, which would make the same rollup give a different file every second."""
     import zipfile

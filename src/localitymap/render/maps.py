@@ -29,6 +29,7 @@ Value = Literal["count", "share"]
 FORMATS = ("png", "svg", "pdf")
 PALETTE = "YlGnBu"
 UNCERTAIN_COLOUR = "#d9d9d9"
+SUPPRESSED_HATCH = "..."
 A4_PORTRAIT = (8.27, 11.69)
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]  # fmt: skip
@@ -174,9 +175,9 @@ def _fill(
     """Face colour and hatch per shape; hatch where a bounded value could fall in several classes."""
     faces, hatches, any_uncertain = [], [], False
     for lo, hi in zip(values_low, values_high, strict=True):
-        if lo is None or not math.isfinite(lo):
+        if lo is None or not math.isfinite(lo):  # hidden by disclosure control
             faces.append("white")
-            hatches.append("")
+            hatches.append(SUPPRESSED_HATCH)
             continue
         same = hi is not None and math.isfinite(hi) and classes.index(lo) == classes.index(hi)
         if same:
@@ -190,7 +191,7 @@ def _fill(
 
 
 def _legend(fig: Figure, classes: Classes, title: str, uncertain: bool, anchor: tuple[float, float],
-            fontsize: float = 7.5) -> None:  # fmt: skip
+            fontsize: float = 7.5, hidden: str = "") -> None:  # fmt: skip
     """The class legend in its own space beside the map, so it never hides part of it."""
     import textwrap
 
@@ -201,10 +202,19 @@ def _legend(fig: Figure, classes: Classes, title: str, uncertain: bool, anchor: 
     if uncertain:
         handles.append(Patch(facecolor=UNCERTAIN_COLOUR, hatch="////", edgecolor="#333333",
                              linewidth=0.5, label="range spans classes\n(suppressed cells)"))  # fmt: skip
+    if hidden:
+        handles.append(_hidden_patch(hidden))
     title = "\n".join(textwrap.fill(part, 24) for part in title.split("\n"))
     fig.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=anchor,
                fontsize=fontsize, title_fontsize=fontsize, frameon=False, handlelength=1.6,
                alignment="left")  # fmt: skip
+
+
+def _hidden_patch(symbol: str) -> Any:
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor="white", hatch=SUPPRESSED_HATCH, edgecolor="#333333", linewidth=0.5,
+                 label=f"{symbol} suppressed\n(small numbers)")  # fmt: skip
 
 
 def _scale_bar(ax: Axes, frame_bounds: Sequence[float]) -> None:
@@ -252,10 +262,15 @@ def _frame_axes(ax: Axes, bounds: Sequence[float], pad: float = 0.03) -> None:
     ax.set_axis_off()
 
 
-def _value_text(row: Any, ind: str, value: Value, classes: Classes | None = None) -> str:
+def _value_text(
+    row: Any, ind: str, value: Value, classes: Classes | None = None, symbol: str = ""
+) -> str:
     """The label for one shape: its count (or range), or its share with just enough decimals that
-    the label never reads as another class than its colour (29.95% is not shown as 30%)."""
+    the label never reads as another class than its colour (29.95% is not shown as 30%); the
+    disclosure ``symbol`` where the figure is hidden."""
     lo, hi = row[f"{ind}_low"], row[f"{ind}_high"]
+    if not math.isfinite(lo):
+        return symbol
     if value == "share":
         share = row.get(f"{ind}_share")
         if share is None or not math.isfinite(share):
@@ -301,8 +316,10 @@ def draw_map(
     subtitle: str = "",
     footer: list[str],
     illustrative: bool,
+    symbol: str = "",
 ) -> Figure:
-    """One choropleth on a page-width figure: map on the left, legend in its own column."""
+    """One choropleth on a page-width figure: map on the left, legend in its own column.
+    ``symbol`` labels shapes whose figure disclosure control hides."""
     from matplotlib.figure import Figure
 
     fill_layer = localities if level == "locality" else wards
@@ -321,11 +338,13 @@ def draw_map(
         pt = row.geometry.representative_point()
         text = row["locality"]
         if level == "locality":
-            text += "\n" + _value_text(row, indicator, value, classes)
+            text += "\n" + _value_text(row, indicator, value, classes, symbol)
         ax.text(pt.x, pt.y, text, ha="center", va="center", fontsize=7.5, fontweight="bold",
                 zorder=6, bbox=_LABEL_BOX, linespacing=1.15)  # fmt: skip
     unit = "share of borough total" if value == "share" else "count"
-    _legend(fig, classes, f"{label} ({unit}) by {level}\nEqual intervals", uncertain, (0.72, 0.86))
+    hidden = symbol if any(not math.isfinite(v) for v in low) else ""
+    _legend(fig, classes, f"{label} ({unit}) by {level}\nEqual intervals", uncertain, (0.72, 0.86),
+            hidden=hidden)  # fmt: skip
     _frame_axes(ax, fill_layer.total_bounds)
     _scale_bar(ax, fill_layer.total_bounds)
     _north_arrow(ax)
@@ -346,6 +365,7 @@ def draw_small_multiples(
     title: str,
     footer: list[str],
     illustrative: bool,
+    symbol: str = "",
 ) -> Figure:
     """Every indicator's share by locality on one A4 page, one shared classification."""
     from matplotlib.figure import Figure
@@ -365,7 +385,7 @@ def draw_small_multiples(
     top, bottom = 0.93, 0.14
     height = (top - bottom) / rows
     width = 0.94 / cols
-    uncertain_any = False
+    uncertain_any = hidden_any = False
     for k in range(n):
         r, c = divmod(k, cols)
         ax = fig.add_axes((0.03 + c * width, top - (r + 1) * height, width * 0.96, height * 0.86))
@@ -379,12 +399,13 @@ def draw_small_multiples(
                 classes,
             )
             uncertain_any |= uncertain
+            hidden_any |= SUPPRESSED_HATCH in hatches
             _draw_shapes(
                 ax, list(localities.geometry), faces, edge="none", width=0, hatches=hatches, z=1
             )
             for _, row in localities.iterrows():
                 pt = row.geometry.representative_point()
-                ax.text(pt.x, pt.y, _value_text(row, ind, "share", classes), ha="center", va="center",
+                ax.text(pt.x, pt.y, _value_text(row, ind, "share", classes, symbol), ha="center", va="center",
                         fontsize=5.5, zorder=6, bbox=_LABEL_BOX)  # fmt: skip
             ax.set_title(label, fontsize=7.5, fontweight="bold", pad=2)
         else:
@@ -403,6 +424,8 @@ def draw_small_multiples(
     if uncertain_any:
         handles.append(Patch(facecolor=UNCERTAIN_COLOUR, hatch="////", edgecolor="#333333",
                              linewidth=0.5, label="not shown exactly (suppressed cells)"))  # fmt: skip
+    if hidden_any and symbol:
+        handles.append(_hidden_patch(symbol))
     legend_ax.legend(handles=handles, loc="center", ncol=min(len(handles), 3), fontsize=7,
                      title="Share of the borough total (equal intervals, one scale for all panels)",
                      title_fontsize=7.5, frameon=False)  # fmt: skip

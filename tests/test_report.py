@@ -1,0 +1,287 @@
+"""The committee report: its content, and the DOCX, HTML and XLSX files it becomes.
+
+Each file is opened with the library that reads its format (python-docx, openpyxl, the standard
+HTML parser) and checked for structure (tables, captions, alt text, header rows, no merged cells)
+and for disclosure: no published count of 1-4 under threshold5.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from localitymap.cli import app
+from localitymap.disclosure import protect, public_table
+from localitymap.indicators import read_indicators
+from localitymap.rates import add_rates, read_population
+from localitymap.render.documents import to_docx, to_html, to_xlsx
+from localitymap.report import Figure, build_report
+from localitymap.rollup import rollup
+from localitymap.schemes import load_scheme
+
+from .conftest import FEB2019
+
+runner = CliRunner()
+SMALL = re.compile(r"^[1-4]$")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def document():
+    data, scheme = read_indicators(FEB2019), load_scheme("icn6")
+    table = rollup(data, scheme)
+    prot = protect(table, "threshold5", data=data, scheme=scheme)
+    pub = add_rates(public_table(table, prot), data, scheme, read_population())
+    # A stand-in figure: drawing real maps is tested through the CLI below.
+    doc = build_report(pub, data, scheme, prot)
+    doc.sections[1].blocks.insert(
+        0, Figure("Figure 1: test map", "A test map of six localities.", lambda fmt: _tiny(fmt))
+    )
+    return doc
+
+
+def _tiny(fmt: str) -> bytes:
+    from matplotlib.figure import Figure as MplFigure
+
+    buf = io.BytesIO()
+    MplFigure(figsize=(1, 1)).savefig(buf, format=fmt, dpi=20)
+    return buf.getvalue()
+
+
+def test_the_report_has_every_part_a_committee_paper_needs(document):
+    titles = [s.title for s in document.sections]
+    assert titles == [
+        "Summary", "Demand by locality", "Rates per child", "Ward figures", "Localities",
+        "Data sources, methods and notes",
+    ]  # fmt: skip
+    assert document.status.startswith("For general release") and "[c]" in document.status
+    assert document.warning.startswith("ILLUSTRATIVE DATA")
+    captions = [t.caption for t in document.tables()]
+    assert [c.split(":")[0] for c in captions] == [f"Table {i}" for i in range(1, 8)]
+    counts = document.tables()[0]
+    assert counts.header == ["Indicator", "North West", "North East", "Central West",
+                             "Central East", "South West", "South East", "Borough total"]  # fmt: skip
+    cp = next(r for r in counts.rows if r[0].text == "Child protection plans")
+    assert [c.value for c in cp[1:]] == [65, 73, 113, 49, 44, 61, 405]
+    notes = " ".join(document.notes)
+    assert "Disclosure control: threshold5" in notes and "localitymap" in notes
+    assert "Open Government Licence" in notes
+    # The two NEET wards of 1-4 are hidden and so is one more cell in each of their sums.
+    wards = next(t for t in document.tables() if t.sheet == "Wards")
+    neet = wards.header.index("NEETs")
+    assert sum(r[neet].text == "[c]" for r in wards.rows) >= 3
+    assert not any(SMALL.match(c.text) for t in document.tables() if t.sheet in ("Counts", "Wards")
+                   for r in t.rows for c in r[1:])  # fmt: skip
+
+
+def test_docx_has_real_tables_captions_header_rows_alt_text_and_styles(document):
+    d = docx.Document(io.BytesIO(to_docx(document)))
+    assert len(d.tables) == len(document.tables())
+    styles = [p.style.name for p in d.paragraphs]
+    assert styles[:2] == ["Title", "Subtitle"] and "Heading 1" in styles
+    # Caption numbers are Word SEQ fields, whose text python-docx's Paragraph.text leaves out.
+    captions = [
+        "".join(t.text for t in p._p.iter(f"{W}t"))
+        for p in d.paragraphs
+        if p.style.name == "Caption"
+    ]
+    # Figures first (the test map heads "Demand by locality"), then tables in order.
+    assert captions == [
+        *(f.caption for f in document.figures()),
+        *(t.caption for t in document.tables()),
+    ]
+    ns = W
+    for t, spec in zip(d.tables, document.tables(), strict=True):
+        assert t.rows[0]._tr.trPr.find(f"{ns}tblHeader") is not None
+        assert t._tbl.tblPr.find(f"{ns}tblCaption").get(f"{ns}val") == spec.caption
+        assert [c.text for c in t.rows[0].cells] == spec.header
+        assert {p.style.name for c in t.rows[0].cells for p in c.paragraphs} <= {
+            "Table Heading", "Table Heading Small"
+        }  # fmt: skip
+        if spec.sheet in ("Counts", "Wards"):
+            body = [c.text for r in t.rows[1:] for c in r.cells[1:]]
+            assert not [x for x in body if SMALL.match(x)]
+            assert "[c]" in body or spec.sheet == "Counts"
+    shapes = list(d.inline_shapes)
+    assert len(shapes) == len(document.figures())
+    assert all(s._inline.docPr.get("descr") for s in shapes)
+    # Landscape only for the ward annex.
+    assert [s.page_width > s.page_height for s in d.sections] == [False, True, False]
+
+
+class _Page(HTMLParser):
+    """Tags with their attributes, and each table's data cells under its caption."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.cells: dict[str, list[str]] = {}
+        self._where = ""
+        self._caption = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._where = tag
+
+    def handle_data(self, data):
+        if self._where == "caption":
+            self._caption = data
+            self.cells[data] = []
+        elif self._where == "td":
+            self.cells[self._caption].append(data)
+        self._where = ""
+
+
+def test_html_is_one_self_contained_accessible_page(document):
+    text = to_html(document)
+    page = _Page()
+    page.feed(text)
+    tags = [t for t, _ in page.tags]
+    assert tags.count("table") == tags.count("caption") == len(document.tables())
+    assert tags.count("img") == len(document.figures())
+    for tag, attrs in page.tags:
+        assert tag not in ("script", "link", "iframe")
+        for key in ("src", "href"):
+            if attrs.get(key):
+                assert attrs[key].startswith("data:"), f"{tag} {key} points outside the file"
+        if tag == "img":
+            assert attrs.get("alt")
+        if tag == "th":
+            assert attrs.get("scope") in ("col", "row")
+    assert '<html lang="en-GB">' in text
+    counts = [c for caption, cells in page.cells.items() if "Count by" in caption for c in cells]
+    assert "[c]" in counts and not [c for c in counts if SMALL.match(c)]
+
+
+def test_xlsx_follows_the_government_spreadsheet_guidance(document):
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(document)))
+    names = wb.sheetnames
+    assert names[:2] == ["Cover", "Notes"] and names[2:] == [t.sheet for t in document.tables()]
+    for ws in wb.worksheets:
+        assert not ws.merged_cells.ranges, ws.title
+        assert isinstance(ws["A1"].value, str) and ws["A1"].value
+    assert len(wb["Notes"].tables) == 1
+    for spec in document.tables():
+        ws = wb[spec.sheet]
+        assert len(ws.tables) == 1, spec.sheet
+        (table,) = ws.tables.values()
+        top = int(re.match(r"A(\d+):", table.ref).group(1))
+        assert [c.value for c in ws[top]][: len(spec.header)] == spec.header
+        assert ws["A1"].value == spec.caption
+        body = [c.value for row in ws.iter_rows(min_row=top + 1, min_col=2) for c in row]
+        if spec.sheet in ("Counts", "Wards"):
+            numbers = [v for v in body if isinstance(v, (int, float))]
+            assert numbers and all(isinstance(v, int) for v in numbers)
+            assert not [v for v in numbers if 1 <= v <= 4]
+    wards = wb["Wards"]
+    assert "[c]" in [c.value for row in wards.iter_rows() for c in row]
+    shares = wb["Shares"]
+    top = int(re.match(r"A(\d+):", next(iter(shares.tables.values())).ref).group(1))
+    cell = shares.cell(row=top + 1, column=2)
+    assert isinstance(cell.value, float) and cell.number_format == "0.0%"
+
+
+def test_outputs_are_byte_identical_when_made_twice(document):
+    assert to_docx(document) == to_docx(document)
+    assert to_xlsx(document) == to_xlsx(document)
+    assert to_html(document) == to_html(document)
+
+
+# --- through the command line -----------------------------------------------------------------
+
+
+def _small_counts_file(tmp_path: Path) -> Path:
+    """The bundled 2019 figures divided by 9: most ward counts become 0-4."""
+    data = read_indicators(FEB2019)
+    v = data.values
+    wide = v.pivot(index="ward_code", columns="indicator", values="low") // 9
+    path = tmp_path / "small.csv"
+    wide.astype(int).reset_index().to_csv(path, index=False)
+    return path
+
+
+def test_report_command_writes_each_format_with_a_manifest(tmp_path):
+    out = tmp_path / "croydon_localities.docx"
+    args = ["report", "--scheme", "icn6", "--period", "2019-02", "-o"]
+    result = runner.invoke(app, [*args, str(out)])
+    assert result.exit_code == 0, result.output
+    d = docx.Document(str(out))
+    assert len(d.inline_shapes) == 2  # child protection plans and looked-after children
+    alts = [s._inline.docPr.get("descr") for s in d.inline_shapes]
+    assert alts[0].startswith("Map of Integrated Care Networks (six localities) localities")
+    assert "Central West 113" in alts[0]
+    manifest = json.loads(Path(f"{out}.manifest.json").read_text())
+    assert manifest["disclosure_policy"] == "threshold5"
+    again = runner.invoke(app, [*args, str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+    html = tmp_path / "r.html"
+    assert runner.invoke(app, [*args, str(html)]).exit_code == 0
+    assert html.read_text().count("data:image/svg+xml;base64,") == 2
+    bad = runner.invoke(app, [*args, str(tmp_path / "r.pdf")])
+    assert bad.exit_code == 2 and ".docx, .html or .xlsx" in bad.output
+
+
+def test_a_report_over_mostly_suppressed_data_still_renders_and_says_what_it_hid(tmp_path):
+    data = _small_counts_file(tmp_path)
+    for name in ("small.xlsx", "small.html"):
+        out = tmp_path / name
+        result = runner.invoke(
+            app,
+            ["report", "--scheme", "icn6", "--data", str(data), "--period", "x", "-o", str(out)],
+        )
+        assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(tmp_path / "small.xlsx")
+    cells = [c.value for name in ("Counts", "Wards") for row in wb[name].iter_rows() for c in row]
+    assert cells.count("[c]") > 100
+    assert not [v for v in cells if isinstance(v, int) and 1 <= v <= 4]
+    ranks = [c.value for row in wb["Ranks"].iter_rows(min_row=5) for c in row]
+    assert "[c]" in ranks  # a hidden count's rank is hidden too
+    notes = " ".join(str(c.value) for row in wb["Notes"].iter_rows() for c in row)
+    assert re.search(r"\d+ of the \d+ published counts .* are suppressed", notes)
+    html = (tmp_path / "small.html").read_text()
+    assert "locality or borough figure(s) are shown as [c]" in html
+    # The child protection map hides three localities: said in its alt text and on the map.
+    page = _Page()
+    page.feed(html)
+    img = next(a for t, a in page.tags if t == "img")
+    assert "North East suppressed" in img["alt"]
+    svg = base64.b64decode(img["src"].split(",", 1)[1]).decode()
+    assert svg.count(">[c]<") == 3 and "[c] suppressed" in svg
+
+
+def test_without_disclosure_control_the_report_says_it_is_not_for_publication(tmp_path):
+    out = tmp_path / "internal.xlsx"
+    result = runner.invoke(
+        app, ["report", "--scheme", "areas3", "--period", "2019-02", "--disclosure", "none",
+              "--no-rates", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    assert wb["Cover"]["A3"].value.startswith("NOT FOR PUBLICATION")
+    assert "Rates" not in wb.sheetnames and wb["Counts"]["B4"].value is not None
+
+
+def test_rollup_exports_state_the_policy_and_hide_small_counts(tmp_path):
+    out = tmp_path / "r.csv"
+    result = runner.invoke(
+        app, ["rollup", "--scheme", "icn6", "--data", str(_small_counts_file(tmp_path)),
+              "--disclosure", "dfe", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "# Disclosure control: dfe (DfE convention)" in text
+    import pandas as pd
+
+    t = pd.read_csv(out, comment="#")
+    hidden = t[t.disclosure == "suppressed"]
+    assert len(hidden) and hidden[["count", "share", "rank"]].isna().all().all()
+    assert not t["count"].between(1, 5).any()
