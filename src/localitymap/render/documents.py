@@ -212,9 +212,14 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     repeat.set(qn("w:val"), "true")
     tr_pr.append(repeat)
     small = " Small" if table.wide else ""
+    # Style ids looked up once: python-docx resolves a style object by name on every assignment.
+    ids = {
+        name: d.styles[name + small].style_id
+        for name in ("Table Heading", "Table Text", "Table Number")
+    }
     for cell, text in zip(header_row.cells, table.header, strict=True):
         cell.paragraphs[0].text = text
-        cell.paragraphs[0].style = d.styles["Table Heading" + small]
+        cell.paragraphs[0]._p.style = ids["Table Heading"]
     for row, cells in zip(t.rows[1:], table.rows, strict=True):
         cant_split = OxmlElement("w:cantSplit")
         row._tr.get_or_add_trPr().append(cant_split)
@@ -226,7 +231,7 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
                 if k == 0 or (c.kind == "text" and not _numeric_text(c))
                 else "Table Number"
             )
-            para.style = d.styles[style + small]
+            para._p.style = ids[style]
     for note in table.notes:
         d.add_paragraph(note, style="Table Note")
 
