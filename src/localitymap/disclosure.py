@@ -160,13 +160,13 @@ def known_bounds(
         elif st == NOT_AVAILABLE:
             k_low.append(0.0)
             k_high.append(math.inf)
-        elif st == ROUNDED and policy.rounding:
-            r_lo, r_hi = round_to(lo, policy.rounding), round_to(hi, policy.rounding)
+        elif st == ROUNDED and policy.rounding and hi > 0:
+            # A shown rounded count is never one of the hidden small ones.
             floor_ = policy.threshold + 1 if lo > policy.threshold else 0
-            k_low.append(float(max(floor_, r_lo - half)) if r_lo else 0.0)
-            k_high.append(float(r_hi + half) if r_hi and math.isfinite(hi) else math.inf)
-            if not r_hi:
-                k_high[-1] = 0.0
+            k_low.append(float(max(floor_, round_to(lo, policy.rounding) - half)))
+            k_high.append(
+                float(round_to(hi, policy.rounding) + half) if math.isfinite(hi) else math.inf
+            )
         else:
             k_low.append(float(lo))
             k_high.append(float(hi) if math.isfinite(hi) else math.inf)
@@ -216,8 +216,7 @@ def attack(
             # Feasible (the minimum exists), so a maximum without a solution is an unbounded one;
             # HiGHS cannot always tell which of the two it is.
             high_end = math.inf if high_res.x is None else float(round(high_res.x[pos[t]]))
-            ends = [float(round(low_res.x[pos[t]])), high_end]
-            result[t] = (ends[0], ends[1])
+            result[t] = (float(round(low_res.x[pos[t]])), high_end)
     for t in targets:
         result.setdefault(t, (k_low[t], k_high[t]))
     return result

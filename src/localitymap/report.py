@@ -255,24 +255,35 @@ def _counts(table: pd.DataFrame) -> dict[str, Any]:
     return {"header": ["Indicator", *locs], "rows": body, "sheet": "Counts"}
 
 
-def _shares(table: pd.DataFrame) -> dict[str, Any]:
+def _per_locality(
+    table: pd.DataFrame, cell_of: Callable[[dict[str, Any], list[dict[str, Any]]], Cell]
+) -> tuple[list[str], list[list[Cell]]]:
+    """Indicators down, localities (no total) across; hidden cells as the policy's symbol and
+    the others from ``cell_of(record, the indicator's locality records)``."""
     symbol = str(table.attrs.get("disclosure_symbol", ""))
     locs, rows = _grid(table)
     body = []
     for label, recs in rows.items():
-        cells = [Cell(label)]
-        for r in recs:
-            if r["is_total"]:
-                continue
-            if r.get("disclosure") == "suppressed":
-                cells.append(Cell(symbol))
-                continue
-            exact = r["share_low"] == r["share_high"] and not _missing(r["share_low"])
-            text = format_share(r["share_low"], r["share_high"])
-            cells.append(Cell(text, float(r["share_low"]) if exact else None, "share"))
-        body.append(cells)
+        localities = [r for r in recs if not r["is_total"]]
+        body.append(
+            [Cell(label)]
+            + [
+                Cell(symbol) if r.get("disclosure") == "suppressed" else cell_of(r, localities)
+                for r in localities
+            ]
+        )
+    return ["Indicator", *(loc for loc in locs if loc != "Borough total")], body
+
+
+def _shares(table: pd.DataFrame) -> dict[str, Any]:
+    def cell(r: dict[str, Any], _: list[dict[str, Any]]) -> Cell:
+        exact = r["share_low"] == r["share_high"] and not _missing(r["share_low"])
+        text = format_share(r["share_low"], r["share_high"])
+        return Cell(text, float(r["share_low"]) if exact else None, "share")
+
+    header, body = _per_locality(table, cell)
     return {
-        "header": ["Indicator", *locs[:-1]],
+        "header": header,
         "rows": body,
         "sheet": "Shares",
         "notes": [
@@ -282,29 +293,17 @@ def _shares(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def _ranks(table: pd.DataFrame) -> dict[str, Any]:
-    symbol = str(table.attrs.get("disclosure_symbol", ""))
-    locs, rows = _grid(table)
-    body = []
-    for label, recs in rows.items():
-        ranks = [r["rank"] for r in recs if not r["is_total"]]
-        cells = [Cell(label)]
-        for r in recs:
-            if r["is_total"]:
-                continue
-            if r.get("disclosure") == "suppressed":
-                cells.append(Cell(symbol))
-            elif _missing(r["rank"]):
-                cells.append(Cell(""))
-            elif r["rank_best"] != r["rank_worst"]:
-                cells.append(Cell(f"{r['rank_best']}–{r['rank_worst']}"))
-            else:
-                tie = "=" if ranks.count(r["rank"]) > 1 else ""
-                cells.append(
-                    Cell(f"{int(r['rank'])}{tie}", None if tie else int(r["rank"]), "rank")
-                )
-        body.append(cells)
+    def cell(r: dict[str, Any], localities: list[dict[str, Any]]) -> Cell:
+        if _missing(r["rank"]):
+            return Cell("")
+        if r["rank_best"] != r["rank_worst"]:
+            return Cell(f"{r['rank_best']}–{r['rank_worst']}")
+        tie = "=" if [x["rank"] for x in localities].count(r["rank"]) > 1 else ""
+        return Cell(f"{int(r['rank'])}{tie}", None if tie else int(r["rank"]), "rank")
+
+    header, body = _per_locality(table, cell)
     return {
-        "header": ["Indicator", *locs[:-1]],
+        "header": header,
         "rows": body,
         "sheet": "Ranks",
         "notes": ["1 = highest count; '=' marks a tie; a–b: the ranks suppressed figures allow."],
