@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
 from localitymap.render.cells import format_count, format_share
+from localitymap.render.tables import cell_records, grid
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -220,7 +221,8 @@ def _map_figure(
     grp = table[(table["indicator"] == ind) & ~table["is_total"]]
     label = str(grp["label"].iloc[0])
     parts = [
-        f"{r['locality']} {_count_cell(r, '').text or 'suppressed'}" for r in grp.to_dict("records")
+        f"{r['locality']} {'suppressed' if r.get('disclosure') == 'suppressed' else _count_cell(r).text}"
+        for r in cell_records(grp)
     ]
     alt = (
         f"Map of {table.attrs.get('scheme_name')} localities shaded by the number of "
@@ -233,53 +235,51 @@ def _map_figure(
     return Figure(f"Figure {n}: {label} by locality", alt, make)
 
 
-def _count_cell(rec: dict[str, Any], symbol: str) -> Cell:
-    if rec.get("disclosure") == "suppressed":
-        return Cell(symbol)
-    text = format_count(rec["count_low"], rec["count_high"])
-    return Cell(text, float(rec["count_low"]) if rec["exact"] else None, "count")
+def _count_cell(rec: dict[str, Any]) -> Cell:
+    """A count as the other outputs show it (the policy's symbol where hidden), with the number
+    behind it where it is exact."""
+    value = (
+        float(rec["count_low"]) if rec["exact"] and rec.get("disclosure") != "suppressed" else None
+    )
+    return Cell(rec["count_text"], value, "count" if value is not None else "text")
 
 
 def _grid(table: pd.DataFrame) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
-    localities = list(dict.fromkeys(table["locality"]))
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for rec in table.to_dict("records"):
-        rows.setdefault(str(rec["label"]), []).append(rec)
-    return localities, rows
+    """Localities in order, and each indicator's records with their display texts
+    (:func:`~localitymap.render.tables.cell_records`, so the report reads like every other output)."""
+    localities, rows = grid(cell_records(table))
+    return localities, {label: list(cells.values()) for label, cells in rows.items()}
 
 
 def _counts(table: pd.DataFrame) -> dict[str, Any]:
-    symbol = str(table.attrs.get("disclosure_symbol", ""))
     locs, rows = _grid(table)
-    body = [[Cell(label), *(_count_cell(r, symbol) for r in recs)] for label, recs in rows.items()]
+    body = [[Cell(label), *(_count_cell(r) for r in recs)] for label, recs in rows.items()]
     return {"header": ["Indicator", *locs], "rows": body, "sheet": "Counts"}
 
 
 def _per_locality(
-    table: pd.DataFrame, cell_of: Callable[[dict[str, Any], list[dict[str, Any]]], Cell]
+    table: pd.DataFrame, cell_of: Callable[[dict[str, Any]], Cell]
 ) -> tuple[list[str], list[list[Cell]]]:
     """Indicators down, localities (no total) across; hidden cells as the policy's symbol and
-    the others from ``cell_of(record, the indicator's locality records)``."""
-    symbol = str(table.attrs.get("disclosure_symbol", ""))
+    the others from ``cell_of(record)``."""
     locs, rows = _grid(table)
     body = []
     for label, recs in rows.items():
-        localities = [r for r in recs if not r["is_total"]]
         body.append(
             [Cell(label)]
             + [
-                Cell(symbol) if r.get("disclosure") == "suppressed" else cell_of(r, localities)
-                for r in localities
+                Cell(r["count_text"]) if r.get("disclosure") == "suppressed" else cell_of(r)
+                for r in recs
+                if not r["is_total"]
             ]
         )
     return ["Indicator", *(loc for loc in locs if loc != "Borough total")], body
 
 
 def _shares(table: pd.DataFrame) -> dict[str, Any]:
-    def cell(r: dict[str, Any], _: list[dict[str, Any]]) -> Cell:
+    def cell(r: dict[str, Any]) -> Cell:
         exact = r["share_low"] == r["share_high"] and not _missing(r["share_low"])
-        text = format_share(r["share_low"], r["share_high"])
-        return Cell(text, float(r["share_low"]) if exact else None, "share")
+        return Cell(r["share_text"], float(r["share_low"]) if exact else None, "share")
 
     header, body = _per_locality(table, cell)
     return {
@@ -293,13 +293,10 @@ def _shares(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def _ranks(table: pd.DataFrame) -> dict[str, Any]:
-    def cell(r: dict[str, Any], localities: list[dict[str, Any]]) -> Cell:
-        if _missing(r["rank"]):
-            return Cell("")
-        if r["rank_best"] != r["rank_worst"]:
-            return Cell(f"{r['rank_best']}–{r['rank_worst']}")
-        tie = "=" if [x["rank"] for x in localities].count(r["rank"]) > 1 else ""
-        return Cell(f"{int(r['rank'])}{tie}", None if tie else int(r["rank"]), "rank")
+    def cell(r: dict[str, Any]) -> Cell:
+        # A plain number only where the rank is certain and untied ("2=" and "2–4" stay text).
+        plain = r["rank_text"].isdigit()
+        return Cell(r["rank_text"], int(r["rank"]) if plain else None, "rank" if plain else "text")
 
     header, body = _per_locality(table, cell)
     return {
