@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from localitymap.indicators import Indicator, load_catalogue
-from localitymap.wards import WardRegister, load_register
+from localitymap.inputs.indicators import Indicator, load_catalogue
+from localitymap.inputs.wards import WardRegister, load_register
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LOCALITYMAP_SHARED", REPO.parent / "shared"))

@@ -12,13 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.compare import compare
 from localitymap.errors import InputError
-from localitymap.indicators import bundled_periods, read_indicators
-from localitymap.rates import add_rates, read_population
-from localitymap.rollup import TOTAL, rollup
-from localitymap.schemes import load_scheme
-from localitymap.wards import load_register
+from localitymap.inputs.indicators import bundled_periods, read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.inputs.wards import load_register
+from localitymap.model.compare import compare
+from localitymap.model.rollup import TOTAL, rollup
+from localitymap.statistics.rates import add_rates, read_population
 
 runner = CliRunner()
 

@@ -9,13 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.composite import composite, load_weights
 from localitymap.errors import InputError, InvalidInput
-from localitymap.funnel import funnel_points, render_funnel
-from localitymap.indicators import read_indicators
-from localitymap.rates import add_rates, read_population
-from localitymap.rollup import rollup
-from localitymap.schemes import load_scheme
+from localitymap.inputs.indicators import read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.model.rollup import rollup
+from localitymap.statistics.composite import composite, load_weights
+from localitymap.statistics.funnel import funnel_points, render_funnel
+from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
 

@@ -13,17 +13,17 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.crosswalk import (
+from localitymap.errors import InvalidInput, Report
+from localitymap.inputs.crosswalk import (
     Lookup,
     crosswalk,
     lookup_from_boundaries,
     read_lookup,
     split_count,
 )
-from localitymap.errors import InvalidInput, Report
-from localitymap.geo import load_boundaries
-from localitymap.indicators import Indicator, IndicatorData, read_indicators
-from localitymap.wards import load_register
+from localitymap.inputs.indicators import Indicator, IndicatorData, read_indicators
+from localitymap.inputs.wards import load_register
+from localitymap.model.geo import load_boundaries
 
 TARGET = load_register()
 

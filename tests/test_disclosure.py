@@ -17,7 +17,12 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from localitymap.disclosure import (
+from localitymap.errors import InputError, Report
+from localitymap.inputs.indicators import Indicator, IndicatorData, read_indicators
+from localitymap.inputs.schemes import Scheme, load_scheme
+from localitymap.inputs.wards import WardRegister
+from localitymap.model.rollup import rollup
+from localitymap.publication.disclosure import (
     POLICIES,
     Constraint,
     get_policy,
@@ -28,12 +33,7 @@ from localitymap.disclosure import (
     statement,
     suppress,
 )
-from localitymap.errors import InputError, Report
-from localitymap.indicators import Indicator, IndicatorData, read_indicators
-from localitymap.rates import add_rates, read_population
-from localitymap.rollup import rollup
-from localitymap.schemes import Scheme, load_scheme
-from localitymap.wards import WardRegister
+from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
 

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from localitymap.errors import OutputExists
-from localitymap.render.export import render, to_csv, to_json, write_atomic
-from localitymap.rollup import rollup
+from localitymap.model.rollup import rollup
+from localitymap.renderers.export import render, to_csv, to_json, write_atomic
 
 from .conftest import FEB2019, GOLDEN, update_golden
 

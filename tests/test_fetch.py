@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.fetch import FetchError, fetch_wards, save_fetched, service_name
-from localitymap.geo import load_boundaries
+from localitymap.inputs.fetch import FetchError, fetch_wards, save_fetched, service_name
+from localitymap.model.geo import load_boundaries
 from localitymap.paths import data_dir
 
 SERVICE = service_name(2024)

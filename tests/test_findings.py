@@ -7,11 +7,11 @@ import pytest
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.findings import findings, findings_markdown
-from localitymap.indicators import read_indicators
-from localitymap.rates import add_rates, read_population
-from localitymap.rollup import rollup
-from localitymap.schemes import load_scheme
+from localitymap.inputs.indicators import read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.model.rollup import rollup
+from localitymap.publication.findings import findings, findings_markdown
+from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
 
@@ -88,7 +88,7 @@ def test_uncertain_orders_are_admitted(write):
 def test_markdown_findings_are_in_the_rollup_export(icn6):
     md = findings_markdown(icn6[0])
     assert md.startswith("### Findings\n\n*From illustrative data")
-    from localitymap.render.export import to_markdown
+    from localitymap.renderers.export import to_markdown
 
     assert "### Findings" in to_markdown(icn6[0])
 

@@ -12,16 +12,16 @@ from typer.testing import CliRunner
 
 from localitymap.cli import app
 from localitymap.errors import InputError, SchemeError
-from localitymap.geo import (
+from localitymap.inputs.indicators import read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.model.geo import (
     check_contiguity,
     load_boundaries,
     locality_layer,
     shared_borders,
     ward_layer,
 )
-from localitymap.indicators import read_indicators
-from localitymap.rollup import rollup
-from localitymap.schemes import load_scheme
+from localitymap.model.rollup import rollup
 
 from .conftest import FEB2019
 
@@ -198,7 +198,7 @@ def test_schemes_check_cli(write):
 
 def test_projected_copy_matches_the_original_boundaries():
     """The EPSG:27700 copy read at start-up is the ONS file reprojected, to the centimetre."""
-    from localitymap.geo import DEFAULT_BOUNDARIES, DEFAULT_BOUNDARIES_BNG
+    from localitymap.model.geo import DEFAULT_BOUNDARIES, DEFAULT_BOUNDARIES_BNG
     from localitymap.paths import data_dir
 
     original = gpd.read_file(data_dir() / "wards" / DEFAULT_BOUNDARIES).to_crs(27700)

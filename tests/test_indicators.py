@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from localitymap.errors import InvalidInput
-from localitymap.indicators import (
+from localitymap.inputs.indicators import (
     CellProblem,
     Count,
     load_catalogue,

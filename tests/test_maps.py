@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.geo import load_boundaries
-from localitymap.indicators import read_indicators
-from localitymap.maps import render_map
-from localitymap.render.maps import make_classes, nice_breaks, period_label
-from localitymap.rollup import rollup
-from localitymap.schemes import load_scheme
+from localitymap.inputs.indicators import read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.model.geo import load_boundaries
+from localitymap.model.rollup import rollup
+from localitymap.renderers.figures import render_map
+from localitymap.renderers.maps import make_classes, nice_breaks, period_label
 
 from .conftest import FEB2019
 
@@ -140,7 +140,7 @@ def test_map_cli(tmp_path):
 
 
 def test_few_areas_get_few_classes_and_labels_match_their_class():
-    from localitymap.render.maps import _value_text
+    from localitymap.renderers.maps import _value_text
 
     c = make_classes([0.31, 0.39, 0.2995], as_percent=True)
     assert len(c.colours) == 3

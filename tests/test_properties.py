@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from localitymap.errors import Report
-from localitymap.indicators import Count, Indicator, IndicatorData, parse_count
-from localitymap.rollup import TOTAL, rollup
-from localitymap.schemes import Scheme
-from localitymap.wards import WardRegister
+from localitymap.inputs.indicators import Count, Indicator, IndicatorData, parse_count
+from localitymap.inputs.schemes import Scheme
+from localitymap.inputs.wards import WardRegister
+from localitymap.model.rollup import TOTAL, rollup
 
 CELLS = st.one_of(
     st.integers(0, 400).map(lambda n: Count(n, n, "value")),

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.manifest import manifest_path, sha256, verify
 from localitymap.paths import data_dir
+from localitymap.publication.manifest import manifest_path, sha256, verify
 
 runner = CliRunner()
 

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 
 from localitymap.cli import app
 from localitymap.errors import InvalidInput
-from localitymap.indicators import Indicator, read_indicators
-from localitymap.rates import RATE_COLUMNS, add_rates, read_population
-from localitymap.rollup import TOTAL, rollup
-from localitymap.schemes import load_scheme
-from localitymap.stats import rate_ci
+from localitymap.inputs.indicators import Indicator, read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.model.rollup import TOTAL, rollup
+from localitymap.statistics.methods import rate_ci
+from localitymap.statistics.rates import RATE_COLUMNS, add_rates, read_population
 
 from .conftest import FEB2019
 
@@ -130,8 +130,8 @@ def test_rollup_rates_cli():
 
 
 def test_proportion_indicators_get_wilson_intervals_and_fishers_test(write):
-    from localitymap.indicators import load_catalogue
-    from localitymap.stats import compare_proportions, wilson_ci
+    from localitymap.inputs.indicators import load_catalogue
+    from localitymap.statistics.methods import compare_proportions, wilson_ci
 
     pop = read_population()
     counts = {c: (400 if c == "E05011468" else 50) for c in pop.index}  # Fairfield stands out
@@ -162,7 +162,7 @@ def test_proportion_indicators_get_wilson_intervals_and_fishers_test(write):
 
 def test_catalogue_statistic_must_be_rate_or_proportion(write):
     from localitymap.errors import InputError
-    from localitymap.indicators import load_catalogue
+    from localitymap.inputs.indicators import load_catalogue
 
     with pytest.raises(InputError, match="statistic for 'x' is 'ratio'"):
         load_catalogue(write("c.csv", "id,label,statistic\nx,X,ratio\n"))

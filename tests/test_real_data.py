@@ -10,9 +10,9 @@ from collections import defaultdict
 
 import pytest
 
-from localitymap.indicators import read_indicators
+from localitymap.inputs.indicators import read_indicators
+from localitymap.model.rollup import TOTAL, rollup
 from localitymap.paths import data_dir
-from localitymap.rollup import TOTAL, rollup
 
 from .conftest import REPO
 

@@ -20,13 +20,13 @@ import pytest
 from typer.testing import CliRunner
 
 from localitymap.cli import app
-from localitymap.disclosure import protect, public_table
-from localitymap.indicators import read_indicators
-from localitymap.rates import add_rates, read_population
-from localitymap.render.documents import to_docx, to_html, to_xlsx
-from localitymap.report import Figure, build_report
-from localitymap.rollup import rollup
-from localitymap.schemes import load_scheme
+from localitymap.inputs.indicators import read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.model.rollup import rollup
+from localitymap.publication.disclosure import protect, public_table
+from localitymap.publication.report import Figure, build_report
+from localitymap.renderers.documents import to_docx, to_html, to_xlsx
+from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from localitymap.errors import SchemeError
-from localitymap.indicators import read_indicators
-from localitymap.rollup import TOTAL, UNASSIGNED, leaders, rollup
-from localitymap.schemes import load_scheme
+from localitymap.inputs.indicators import read_indicators
+from localitymap.inputs.schemes import load_scheme
+from localitymap.model.rollup import TOTAL, UNASSIGNED, leaders, rollup
 
 from .conftest import FEB2019
 

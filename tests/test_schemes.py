@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from localitymap.errors import InputError, SchemeError
-from localitymap.schemes import check_scheme, list_schemes, load_scheme
+from localitymap.inputs.schemes import check_scheme, list_schemes, load_scheme
 
 ICN6 = {
     "North West": ["Bensham Manor", "Norbury Park", "Norbury & Pollards Hill", "West Thornton"],

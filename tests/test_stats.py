@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq
 from scipy.stats import norm, poisson
 
-from localitymap.stats import (
+from localitymap.statistics.methods import (
     compare_bounded,
     compare_with_rest,
     count_limits,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from localitymap.errors import InputError, InvalidInput
-from localitymap.wards import load_register, looks_like_gss_code, normalise_name
+from localitymap.inputs.wards import load_register, looks_like_gss_code, normalise_name
 
 
 def test_bundled_register_is_croydons_28_wards(register):

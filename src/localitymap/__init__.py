@@ -14,11 +14,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 # Bound here, after __version__ (which the modules below read), so that the function
-# `localitymap.rollup` is not shadowed by the submodule of the same name.
-from localitymap.indicators import load_catalogue, read_indicators, validate_indicators
-from localitymap.rollup import leaders, rollup
-from localitymap.schemes import check_scheme, list_schemes, load_scheme
-from localitymap.wards import load_register
+# `localitymap.model.rollup` is not shadowed by the submodule of the same name.
+from localitymap.inputs.indicators import load_catalogue, read_indicators, validate_indicators
+from localitymap.inputs.schemes import check_scheme, list_schemes, load_scheme
+from localitymap.inputs.wards import load_register
+from localitymap.model.rollup import leaders, rollup
 
 __all__ = [
     "__version__",

@@ -17,10 +17,10 @@ from localitymap.errors import EXIT_DATA, LocalityMapError, Report
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.disclosure import Protection
-    from localitymap.geo import Boundaries
-    from localitymap.indicators import IndicatorData
-    from localitymap.schemes import Scheme
+    from localitymap.inputs.indicators import IndicatorData
+    from localitymap.inputs.schemes import Scheme
+    from localitymap.model.geo import Boundaries
+    from localitymap.publication.disclosure import Protection
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_LISTED = 25
@@ -121,7 +121,7 @@ def emit(
     payload: str | bytes, output: Path | None, force: bool, provenance: Provenance | None = None
 ) -> None:
     """Send a rendered result to ``output`` (atomically, with its manifest) or to stdout."""
-    from localitymap.render.export import write_atomic
+    from localitymap.renderers.export import write_atomic
 
     if output is None:
         if isinstance(payload, bytes):
@@ -137,7 +137,7 @@ def emit(
 
 def write_provenance(output: Path, provenance: Provenance) -> None:
     """The manifest beside ``output`` (replacing the previous one, which described the old file)."""
-    from localitymap.manifest import build_manifest, write_manifest
+    from localitymap.publication.manifest import build_manifest, write_manifest
 
     scheme = provenance.scheme
     manifest = build_manifest(
@@ -228,17 +228,17 @@ def load_inputs(
     notes on stderr, and roll up. Geometry is loaded only when asked for or given.
 
     Under a ``disclosure`` policy other than none, the table is the publishable one
-    (:func:`~localitymap.disclosure.public_table`), with ward figures in the sums when
+    (:func:`~localitymap.publication.disclosure.public_table`), with ward figures in the sums when
     ``publish_wards``, and rates are worked out from it."""
-    from localitymap.indicators import load_catalogue, read_indicators
-    from localitymap.rollup import rollup
-    from localitymap.schemes import load_scheme
-    from localitymap.wards import load_register
+    from localitymap.inputs.indicators import load_catalogue, read_indicators
+    from localitymap.inputs.schemes import load_scheme
+    from localitymap.inputs.wards import load_register
+    from localitymap.model.rollup import rollup
 
     boundaries = None
     reg = load_register(register) if register is not None else None
     if need_geometry or wards is not None:
-        from localitymap.geo import load_boundaries
+        from localitymap.model.geo import load_boundaries
 
         boundaries = load_boundaries(
             wards, code_column=ward_code_column, name_column=ward_name_column, register=reg
@@ -262,13 +262,13 @@ def load_inputs(
     )
     protection = None
     if disclosure != "none":
-        from localitymap.disclosure import protect, public_table
+        from localitymap.publication.disclosure import protect, public_table
 
         protection = protect(table, disclosure, data=ind if publish_wards else None, scheme=sch)
         table = public_table(table, protection)
     pop = None
     if rates:
-        from localitymap.rates import add_rates, read_population
+        from localitymap.statistics.rates import add_rates, read_population
 
         pop = read_population(population, register=reg)
         table = add_rates(table, ind, sch, pop, multiplier=per)
@@ -276,7 +276,7 @@ def load_inputs(
             err("note: no denominator for " + ", ".join(table.attrs["no_denominator"])
                 + "; name a population column in the catalogue's denominator column")  # fmt: skip
     if indicators:
-        from localitymap.indicators import find_indicator
+        from localitymap.inputs.indicators import find_indicator
 
         keep = [find_indicator(ind.indicators, name).id for name in indicators]
         table = table[table["indicator"].isin(keep)].reset_index(drop=True)

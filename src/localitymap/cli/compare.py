@@ -40,7 +40,7 @@ def compare_command(
     Periods name bundled snapshots, or periods inside --data (a multi-period file or folder).
     Example: localitymap compare 2019-02 2020-02 --scheme icn6
     """
-    from localitymap.compare import compare
+    from localitymap.model.compare import compare
 
     fmt_value = (
         fmt.value
@@ -66,7 +66,7 @@ def compare_command(
     history = [first.table, second.table]
     if data_after is None:
         # The recent-trend test needs the whole series: every period up to the later one.
-        from localitymap.indicators import bundled_periods
+        from localitymap.inputs.indicators import bundled_periods
 
         periods = bundled_periods() if data is None else second.data.all_periods
         series = [p for p in periods if p <= after]
@@ -78,8 +78,8 @@ def compare_command(
             ]  # fmt: skip
     changes = compare(first.table, second.table, history)
     if fmt_value == "table":
-        from localitymap.render.changes import changes_table
-        from localitymap.render.terminal import console
+        from localitymap.renderers.changes import changes_table
+        from localitymap.renderers.terminal import console
 
         console().print(changes_table(changes))
         return
@@ -90,9 +90,9 @@ def compare_command(
         command_line(ctx),
     )  # fmt: skip
     if fmt_value in ("geojson", "gpkg"):
-        from localitymap.geo import change_layer, load_boundaries
-        from localitymap.render.changes import caption_lines
-        from localitymap.render.export import to_geojson, write_gpkg
+        from localitymap.model.geo import change_layer, load_boundaries
+        from localitymap.renderers.changes import caption_lines
+        from localitymap.renderers.export import to_geojson, write_gpkg
 
         boundaries = load_boundaries(wards, register=second.data.register if wards else None)
         layer = change_layer(changes, second.scheme, boundaries)
@@ -106,6 +106,6 @@ def compare_command(
             return
         emit(to_geojson(layer, meta), output, force, both)
         return
-    from localitymap.render.changes import render
+    from localitymap.renderers.changes import render
 
     emit(render(changes, fmt_value), output, force, both)

@@ -45,7 +45,7 @@ def composite_command(
 
     Example: localitymap composite --scheme icn6 --weights toxic_trio --basis rate
     """
-    from localitymap.composite import composite, load_weights, weights_path
+    from localitymap.statistics.composite import composite, load_weights, weights_path
 
     inputs = load_inputs(
         scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
@@ -60,6 +60,6 @@ def composite_command(
         provenance.files.append(("weights", weights_path(weights)))
         emit(csv_text, output, force, provenance)
         return
-    from localitymap.render.terminal import composite_table, console
+    from localitymap.renderers.terminal import composite_table, console
 
     console().print(composite_table(result, inputs.table.attrs, weights))

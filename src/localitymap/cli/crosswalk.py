@@ -34,9 +34,9 @@ def crosswalk_command(
 
     Example: localitymap crosswalk -d counts_2014_wards.csv --lookup wd14_to_wd18.csv -o counts.csv
     """
-    from localitymap.crosswalk import crosswalk, lookup_from_boundaries, read_lookup, to_csv
-    from localitymap.indicators import read_indicators
-    from localitymap.wards import load_register
+    from localitymap.inputs.crosswalk import crosswalk, lookup_from_boundaries, read_lookup, to_csv
+    from localitymap.inputs.indicators import read_indicators
+    from localitymap.inputs.wards import load_register
 
     if (lookup is None) == (from_wards is None):
         raise typer.BadParameter("give either --lookup or --from-wards", param_hint="--lookup")
@@ -47,7 +47,7 @@ def crosswalk_command(
         old = weights.old_register(target.lad_code, f"{target.lad_name} (old wards)")
         files.append(("lookup", lookup))
     else:
-        from localitymap.geo import load_boundaries
+        from localitymap.model.geo import load_boundaries
 
         assert from_wards is not None
         old_b = load_boundaries(from_wards)

@@ -40,7 +40,7 @@ def findings_command(
 
     Example: localitymap findings --scheme icn6 --format md -o findings.md
     """
-    from localitymap.findings import findings, findings_markdown
+    from localitymap.publication.findings import findings, findings_markdown
 
     inputs = load_inputs(
         scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,

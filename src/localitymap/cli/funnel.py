@@ -46,7 +46,7 @@ def funnel_command(
         allow_unassigned=False, allow_missing_wards=False,
         rates=True, population=population, per=per,
     )  # fmt: skip
-    from localitymap.funnel import render_funnel
+    from localitymap.statistics.funnel import render_funnel
 
     assert inputs.population is not None  # rates=True reads it
     payload = render_funnel(

@@ -64,7 +64,7 @@ def map_command(
         suppressed_range=suppressed_range, allow_unassigned=allow_unassigned,
         allow_missing_wards=allow_missing_wards, need_geometry=True,
     )  # fmt: skip
-    from localitymap.maps import render_map
+    from localitymap.renderers.figures import render_map
 
     payload = render_map(
         inputs.table, inputs.data, inputs.scheme, inputs.boundaries, indicator,  # type: ignore[arg-type]

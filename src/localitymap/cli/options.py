@@ -73,7 +73,7 @@ Per = Annotated[float, typer.Option("--per", min=1, help="Rates per this many pe
 
 
 class DisclosurePolicy(StrEnum):
-    """Disclosure-control policies (see localitymap.disclosure.POLICIES)."""
+    """Disclosure-control policies (see localitymap.publication.disclosure.POLICIES)."""
 
     threshold5 = "threshold5"
     dfe = "dfe"

@@ -63,8 +63,8 @@ def report_command(
         rates=rates, population=population, per=per,
         disclosure=disclosure.value, publish_wards=True,
     )  # fmt: skip
-    from localitymap.render.documents import render_document
-    from localitymap.report import build_report
+    from localitymap.publication.report import build_report
+    from localitymap.renderers.documents import render_document
 
     doc = build_report(
         inputs.table, inputs.data, inputs.scheme, inputs.protection, inputs.boundaries, title=title

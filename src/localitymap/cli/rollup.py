@@ -92,15 +92,15 @@ def rollup_command(
     )  # fmt: skip
     table = inputs.table
     if geo:
-        from localitymap.geo import locality_layer, ward_layer
-        from localitymap.render.export import geo_metadata, to_geojson, write_gpkg
+        from localitymap.model.geo import locality_layer, ward_layer
+        from localitymap.renderers.export import geo_metadata, to_geojson, write_gpkg
 
         assert inputs.boundaries is not None
         meta = geo_metadata(table, inputs.boundaries.attribution)
         localities = locality_layer(table, inputs.scheme, inputs.boundaries)
         ward_values = inputs.data.values
         if inputs.protection is not None:
-            from localitymap.disclosure import public_wards
+            from localitymap.publication.disclosure import public_wards
 
             ward_values = public_wards(inputs.protection, inputs.data)
         ward_shapes = ward_layer(table, ward_values, inputs.scheme, inputs.boundaries)
@@ -114,7 +114,7 @@ def rollup_command(
         emit(to_geojson(layer, meta), output, force, inputs.provenance(ctx))
         return
     if fmt_value == "table":
-        from localitymap.render.terminal import console, rates_tables, rollup_table
+        from localitymap.renderers.terminal import console, rates_tables, rollup_table
 
         view = rates_tables(table) if rates else rollup_table(table, values.value)
         if output is not None:
@@ -124,7 +124,7 @@ def rollup_command(
         else:
             console().print(view)
         return
-    from localitymap.render.export import render
+    from localitymap.renderers.export import render
 
     emit(render(table, fmt_value, values.value), output, force, inputs.provenance(ctx))
 

@@ -20,8 +20,8 @@ def list_command(
     """List the schemes (bundled, or in a folder)."""
     import pandas as pd
 
-    from localitymap.render.terminal import console, frame_table
-    from localitymap.schemes import list_schemes
+    from localitymap.inputs.schemes import list_schemes
+    from localitymap.renderers.terminal import console, frame_table
 
     console().print(frame_table(pd.DataFrame(list_schemes(folder)), "Locality schemes"))
 
@@ -34,9 +34,9 @@ def show_command(
 ) -> None:
     """Show a scheme's localities and their wards, and any coverage problem."""
     from localitymap.cli._common import print_report
-    from localitymap.render.terminal import console, frame_table
-    from localitymap.schemes import check_scheme, load_scheme
-    from localitymap.wards import load_register
+    from localitymap.inputs.schemes import check_scheme, load_scheme
+    from localitymap.inputs.wards import load_register
+    from localitymap.renderers.terminal import console, frame_table
 
     reg = load_register(register)
     sch = load_scheme(scheme, reg)
@@ -72,10 +72,10 @@ def check_command(
     Exits 3 when it finds a problem.
     """
     from localitymap.errors import EXIT_VALIDATE, Report, SchemeError
-    from localitymap.geo import check_contiguity, load_boundaries
-    from localitymap.render.terminal import console, problems_table
-    from localitymap.schemes import check_scheme, load_scheme
-    from localitymap.wards import load_register
+    from localitymap.inputs.schemes import check_scheme, load_scheme
+    from localitymap.inputs.wards import load_register
+    from localitymap.model.geo import check_contiguity, load_boundaries
+    from localitymap.renderers.terminal import console, problems_table
 
     reg = load_register(register) if register is not None else None
     boundaries = load_boundaries(wards, register=reg)

@@ -37,8 +37,8 @@ def validate_command(
 
     Prints every problem found (row, field, problem, what to do). Exits 3 if any is an error.
     """
-    from localitymap.indicators import load_catalogue, validate_indicators
-    from localitymap.wards import load_register
+    from localitymap.inputs.indicators import load_catalogue, validate_indicators
+    from localitymap.inputs.wards import load_register
 
     reg = load_register(register)
     data, report = validate_indicators(
@@ -52,7 +52,7 @@ def validate_command(
     )
     if scheme is not None:
         from localitymap.errors import SchemeError
-        from localitymap.schemes import check_scheme, load_scheme
+        from localitymap.inputs.schemes import check_scheme, load_scheme
 
         try:
             sch = load_scheme(scheme, reg)
@@ -94,12 +94,12 @@ def validate_command(
                 ]
             )
         from localitymap.cli._common import Provenance, command_line
-        from localitymap.indicators import data_files
+        from localitymap.inputs.indicators import data_files
 
         files = [("data", f) for f in data_files(path)]
         emit(buf.getvalue(), output, force, Provenance(files, {}, None, command_line(ctx)))
     else:
-        from localitymap.render.terminal import console, problems_table
+        from localitymap.renderers.terminal import console, problems_table
 
         if len(report):
             console().print(problems_table(report, title))

@@ -17,7 +17,7 @@ def verify_command(
     Exits 0 when everything is unchanged, 3 when an input or the output changed or is missing.
     """
     from localitymap.errors import EXIT_VALIDATE
-    from localitymap.manifest import verify
+    from localitymap.publication.manifest import verify
 
     result = verify(manifest)
     doc = result["manifest"]

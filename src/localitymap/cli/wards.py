@@ -32,7 +32,7 @@ def fetch_command(
 
     Example: localitymap wards fetch --lad E09000008 --year 2024
     """
-    from localitymap.fetch import ONS_SERVICES, fetch_wards, save_fetched
+    from localitymap.inputs.fetch import ONS_SERVICES, fetch_wards, save_fetched
 
     # A mirror or proxy of the ONS services can stand in (also how the tests replay answers).
     base = os.environ.get("LOCALITYMAP_ONS_URL", ONS_SERVICES)

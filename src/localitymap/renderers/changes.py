@@ -152,7 +152,7 @@ def to_csv(changes: pd.DataFrame) -> str:
 
 
 def to_json(changes: pd.DataFrame) -> str:
-    from localitymap.render.export import _jsonable
+    from localitymap.renderers.export import _jsonable
 
     rows = [{k: _jsonable(v) for k, v in r.items()} for r in _tidy(changes).to_dict("records")]
     meta = {
@@ -164,7 +164,7 @@ def to_json(changes: pd.DataFrame) -> str:
 
 
 def to_markdown(changes: pd.DataFrame) -> str:
-    from localitymap.render.export import _md_escape
+    from localitymap.renderers.export import _md_escape
 
     a = changes.attrs
     recs = changes.to_dict("records")
@@ -192,7 +192,7 @@ def to_markdown(changes: pd.DataFrame) -> str:
 
 def to_xlsx(changes: pd.DataFrame) -> bytes:
     """A Cover sheet and the tidy changes on one sheet."""
-    from localitymap.render.export import add_data_sheet, new_workbook, workbook_bytes
+    from localitymap.renderers.export import add_data_sheet, new_workbook, workbook_bytes
 
     a = changes.attrs
     lines = caption_lines(changes)

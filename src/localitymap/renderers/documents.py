@@ -1,4 +1,4 @@
-"""Writers for a :class:`~localitymap.report.Document`: Word (python-docx), one self-contained
+"""Writers for a :class:`~localitymap.publication.report.Document`: Word (python-docx), one self-contained
 HTML file, and an accessible Excel workbook (openpyxl). Heavy imports stay inside each writer.
 
 - DOCX: named styles rather than direct formatting (Title, Heading 1, Caption, List Bullet and a
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from localitymap import __version__
 
 if TYPE_CHECKING:
-    from localitymap.report import Cell, Document, Figure, Table
+    from localitymap.publication.report import Cell, Document, Figure, Table
 
 FORMATS = ("docx", "html", "xlsx")
 NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "rate": "#,##0.0", "rank": "0"}
@@ -54,8 +54,8 @@ def to_docx(doc: Document) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
-    from localitymap.render.export import fixed_zip_times
-    from localitymap.report import Figure, Paragraph, Table
+    from localitymap.publication.report import Figure, Paragraph, Table
+    from localitymap.renderers.export import fixed_zip_times
 
     d = new_docx()
     _docx_styles(d)
@@ -288,7 +288,7 @@ footer { margin-top: 2rem; font-size: .8rem; color: #505a5f; }
 
 def to_html(doc: Document) -> str:
     """The report as one self-contained HTML page (images inline, no scripts, no links out)."""
-    from localitymap.report import Figure, Paragraph, Table
+    from localitymap.publication.report import Figure, Paragraph, Table
 
     e = html.escape
     out = [
@@ -377,7 +377,7 @@ def to_xlsx(doc: Document) -> bytes:
     from openpyxl.worksheet.table import Table as XlTable
     from openpyxl.worksheet.table import TableStyleInfo
 
-    from localitymap.render.export import workbook_bytes
+    from localitymap.renderers.export import workbook_bytes
 
     wb = Workbook()
     cover = wb.active

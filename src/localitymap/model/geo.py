@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError, Report, SchemeError
+from localitymap.inputs.schemes import Scheme, placements
+from localitymap.inputs.wards import WardRegister, load_register, normalise_name
+from localitymap.model.rollup import TOTAL, UNASSIGNED
 from localitymap.paths import data_dir, display_path
-from localitymap.rollup import TOTAL, UNASSIGNED
-from localitymap.schemes import Scheme, placements
-from localitymap.wards import WardRegister, load_register, normalise_name
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -376,7 +376,7 @@ def _locality_of(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) ->
 
 def change_layer(changes: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) -> gpd.GeoDataFrame:
     """Locality polygons carrying what changed per indicator (from
-    :func:`localitymap.compare.compare`): ``{id}_before``, ``_after``, ``_change``,
+    :func:`localitymap.model.compare.compare`): ``{id}_before``, ``_after``, ``_change``,
     ``_share_change_pp``, ``_rank_change``, ``_direction`` and ``_trend``."""
     import geopandas as gpd
     import pandas as pd

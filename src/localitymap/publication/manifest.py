@@ -93,7 +93,7 @@ def build_manifest(
 
 def write_manifest(output: Path, manifest: dict[str, Any], *, force: bool = True) -> Path:
     """Write the manifest beside its output (atomically); return its path."""
-    from localitymap.render.export import write_atomic
+    from localitymap.renderers.export import write_atomic
 
     path = manifest_path(output)
     write_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", force=force)

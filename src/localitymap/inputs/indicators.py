@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from localitymap.errors import InputError, Report
-from localitymap.io.tables import TABLE_SUFFIXES, RawTable, read_table
+from localitymap.inputs.files import TABLE_SUFFIXES, RawTable, read_table
+from localitymap.inputs.wards import WardRegister, load_register, normalise_name
 from localitymap.paths import data_dir, display_path
-from localitymap.wards import WardRegister, load_register, normalise_name
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,8 +1,8 @@
 """Maps as a library call: which indicator, which layer, what the footer says; drawing is in
-:mod:`localitymap.render.maps`.
+:mod:`localitymap.renderers.maps`.
 
 >>> from localitymap import read_indicators, load_scheme, rollup
->>> from localitymap.geo import load_boundaries
+>>> from localitymap.model.geo import load_boundaries
 >>> data, scheme = read_indicators(), load_scheme("icn6")
 >>> png = render_map(rollup(data, scheme), data, scheme, load_boundaries(), "cp_plans", fmt="png", dpi=72)
 >>> png[:4]
@@ -13,20 +13,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from localitymap.indicators import find_indicator
-from localitymap.wards import normalise_name
+from localitymap.inputs.indicators import find_indicator
+from localitymap.inputs.wards import normalise_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.geo import Boundaries
-    from localitymap.indicators import IndicatorData
-    from localitymap.schemes import Scheme
+    from localitymap.inputs.indicators import IndicatorData
+    from localitymap.inputs.schemes import Scheme
+    from localitymap.model.geo import Boundaries
 
 
 def footer_lines_plain(table: pd.DataFrame) -> list[str]:
     """Source lines every chart carries: scheme, data, population, boundaries."""
-    from localitymap.render.maps import period_label
+    from localitymap.renderers.maps import period_label
 
     a = table.attrs
     status = " (illustrative)" if a.get("illustrative") else ""
@@ -60,8 +60,8 @@ def render_map(
     dpi: int = 200,
 ) -> bytes:
     """A map of one indicator (``"all"``: every indicator's share on one A4 page) as file bytes."""
-    from localitymap.geo import locality_layer, ward_layer
-    from localitymap.render.maps import draw_map, draw_small_multiples, period_label, save
+    from localitymap.model.geo import locality_layer, ward_layer
+    from localitymap.renderers.maps import draw_map, draw_small_multiples, period_label, save
 
     localities = locality_layer(table, scheme, boundaries)
     # Ward values are needed only to colour wards; otherwise the outlines suffice.

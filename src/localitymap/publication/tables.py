@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Literal
 
-from localitymap.render.cells import format_count, format_rank, format_share
+from localitymap.publication.cells import format_count, format_rank, format_share
 
 if TYPE_CHECKING:
     import pandas as pd

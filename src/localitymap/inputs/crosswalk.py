@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError, InvalidInput, Report
+from localitymap.inputs.wards import WardRegister
 from localitymap.paths import display_path
-from localitymap.wards import WardRegister
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.geo import Boundaries
-    from localitymap.indicators import IndicatorData
+    from localitymap.inputs.indicators import IndicatorData
+    from localitymap.model.geo import Boundaries
 
 WEIGHT_TOLERANCE = 1e-6
 

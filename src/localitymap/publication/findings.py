@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from localitymap.rollup import UNASSIGNED
+from localitymap.model.rollup import UNASSIGNED
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError, Report, SchemeError
+from localitymap.inputs.wards import WardRegister, load_register, normalise_name
 from localitymap.paths import data_dir, display_path
-from localitymap.wards import WardRegister, load_register, normalise_name
 
 if TYPE_CHECKING:
     import pandas as pd

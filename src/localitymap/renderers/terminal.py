@@ -12,8 +12,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from localitymap.render.cells import caption
-from localitymap.render.tables import View, cell_records, cell_text, grid
+from localitymap.publication.cells import caption
+from localitymap.publication.tables import View, cell_records, cell_text, grid
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
     """The rollup as one rich table (with caption) followed by the highest/second table."""
-    from localitymap.rollup import leaders
+    from localitymap.model.rollup import leaders
 
     attrs = table.attrs
     recs = cell_records(table)
@@ -65,7 +65,7 @@ def _cell(r: dict[str, Any], view: View) -> Text:
 
 def leaders_table(ld: pd.DataFrame) -> Table:
     """Highest and second-highest locality per indicator."""
-    from localitymap.render.cells import format_share
+    from localitymap.publication.cells import format_share
 
     tab = Table(
         title="Highest and second-highest locality",
@@ -164,7 +164,7 @@ _MARKS = {
 def rates_tables(table: pd.DataFrame) -> Group:
     """One small table per indicator: count, population, rate with 95% CI, and how each locality
     compares with the rest of the borough at 95% and 99.8%."""
-    from localitymap.render.cells import format_count
+    from localitymap.publication.cells import format_count
 
     attrs = table.attrs
     per = attrs.get("rate_multiplier", 10_000)

@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError
-from localitymap.rollup import UNASSIGNED, competition_ranks
+from localitymap.model.rollup import UNASSIGNED, competition_ranks
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from localitymap.indicators import IndicatorData
-    from localitymap.schemes import Scheme
+    from localitymap.inputs.indicators import IndicatorData
+    from localitymap.inputs.schemes import Scheme
 
 SHOWN, SUPPRESSED, ROUNDED, NOT_AVAILABLE = "shown", "suppressed", "rounded", "not available"
 NA_SYMBOL = "x"  # GSS: not available
@@ -464,7 +464,7 @@ def protect(
 
 
 def _text(low: float, high: float, status: str, policy: Policy) -> str:
-    from localitymap.render.cells import format_count
+    from localitymap.publication.cells import format_count
 
     if status == SUPPRESSED:
         return policy.symbol
@@ -481,7 +481,7 @@ def public_table(table: pd.DataFrame, protection: Protection) -> pd.DataFrame:
     column = ``suppressed``), rounded counts rounded, and every other locality's share and rank
     recomputed from the published figures only.
 
-    Rates added afterwards (:func:`localitymap.rates.add_rates`) follow the same rule.
+    Rates added afterwards (:func:`localitymap.statistics.rates.add_rates`) follow the same rule.
     """
     import numpy as np
     import pandas as pd

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from localitymap.errors import InputError, InvalidInput, Report
+from localitymap.model.rollup import TOTAL, UNASSIGNED, competition_ranks
 from localitymap.paths import data_dir, display_path
-from localitymap.rollup import TOTAL, UNASSIGNED, competition_ranks
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,12 +1,13 @@
 """A scrutiny-committee report as content: title, status, sections of paragraphs, tables and
-figures. The writers in :mod:`localitymap.render.documents` turn one :class:`Document` into
+figures. The writers in :mod:`localitymap.renderers.documents` turn one :class:`Document` into
 DOCX, HTML or XLSX, so every format says the same thing.
 
-Everything in the report comes from a *public* rollup (:func:`localitymap.disclosure.public_table`)
-and the published ward figures, so no hidden count reaches a table, a map, a rate or a sentence.
+Everything in the report comes from a *public* rollup
+(:func:`localitymap.publication.disclosure.public_table`) and the published ward figures, so no hidden count
+reaches a table, a map, a rate or a sentence.
 
 >>> from localitymap import read_indicators, rollup, load_scheme
->>> from localitymap.disclosure import protect, public_table, public_wards
+>>> from localitymap.publication.disclosure import protect, public_table, public_wards
 >>> data, scheme = read_indicators(period="2019-02"), load_scheme("icn6")
 >>> t = rollup(data, scheme)
 >>> p = protect(t, "threshold5", data=data, scheme=scheme)
@@ -25,16 +26,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
-from localitymap.render.cells import format_count, format_share
-from localitymap.render.tables import cell_records, grid
+from localitymap.publication.cells import format_count, format_share
+from localitymap.publication.tables import cell_records, grid
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.disclosure import Protection
-    from localitymap.geo import Boundaries
-    from localitymap.indicators import IndicatorData
-    from localitymap.schemes import Scheme
+    from localitymap.inputs.indicators import IndicatorData
+    from localitymap.inputs.schemes import Scheme
+    from localitymap.model.geo import Boundaries
+    from localitymap.publication.disclosure import Protection
 
 CellKind = Literal["text", "count", "share", "rate", "rank"]
 MARKS = {"higher": "▲", "lower": "▼"}
@@ -128,10 +129,10 @@ def build_report(
 ) -> Document:
     """The report for a public rollup ``table`` (rates optional) and the ``protection`` that made
     it (None: no disclosure control, internal use). Maps need ``boundaries``."""
-    from localitymap.disclosure import public_wards, statement
-    from localitymap.findings import findings
-    from localitymap.render.maps import period_label
-    from localitymap.rollup import leaders
+    from localitymap.model.rollup import leaders
+    from localitymap.publication.disclosure import public_wards, statement
+    from localitymap.publication.findings import findings
+    from localitymap.renderers.maps import period_label
 
     a = table.attrs
     symbol = protection.policy.symbol if protection else ""
@@ -216,7 +217,7 @@ def _map_figure(
     ind: str,
     n: int,
 ) -> Figure:
-    from localitymap.maps import render_map
+    from localitymap.renderers.figures import render_map
 
     grp = table[(table["indicator"] == ind) & ~table["is_total"]]
     label = str(grp["label"].iloc[0])
@@ -246,7 +247,7 @@ def _count_cell(rec: dict[str, Any]) -> Cell:
 
 def _grid(table: pd.DataFrame) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
     """Localities in order, and each indicator's records with their display texts
-    (:func:`~localitymap.render.tables.cell_records`, so the report reads like every other output)."""
+    (:func:`~localitymap.publication.tables.cell_records`, so the report reads like every other output)."""
     localities, rows = grid(cell_records(table))
     return localities, {label: list(cells.values()) for label, cells in rows.items()}
 
@@ -441,7 +442,7 @@ def _notes(
     boundaries: Boundaries | None,
     statement: Callable[[str], str],
 ) -> list[str]:
-    from localitymap.render.cells import LEGEND
+    from localitymap.publication.cells import LEGEND
 
     a = table.attrs
     notes = []

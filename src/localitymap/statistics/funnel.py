@@ -2,7 +2,7 @@
 exact Poisson limits at 95% and 99.8% around the borough rate.
 
 >>> from localitymap import read_indicators, load_scheme, rollup
->>> from localitymap.rates import add_rates, read_population
+>>> from localitymap.statistics.rates import add_rates, read_population
 >>> data, scheme, pop = read_indicators(), load_scheme("icn6"), read_population()
 >>> table = add_rates(rollup(data, scheme), data, scheme, pop)
 >>> render_funnel(table, data, pop, "cp_plans", fmt="svg")[:5]
@@ -15,14 +15,14 @@ import math
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap.errors import InputError
-from localitymap.indicators import find_indicator
-from localitymap.rates import band_words
-from localitymap.rollup import TOTAL, UNASSIGNED
+from localitymap.inputs.indicators import find_indicator
+from localitymap.model.rollup import TOTAL, UNASSIGNED
+from localitymap.statistics.rates import band_words
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.indicators import IndicatorData
+    from localitymap.inputs.indicators import IndicatorData
 
 
 def _position(rate_low: float, rate_high: float, lower: float, upper: float) -> str:
@@ -39,8 +39,8 @@ def funnel_points(
     level: Literal["locality", "ward"] = "locality",
 ) -> tuple[list[dict[str, Any]], float, str, float]:  # fmt: skip
     """The points to plot, the borough rate (per multiplier), the band and the multiplier."""
-    from localitymap.rates import ward_rates
-    from localitymap.stats import funnel_limits
+    from localitymap.statistics.methods import funnel_limits
+    from localitymap.statistics.rates import ward_rates
 
     ind = find_indicator(data.indicators, indicator)
     rows = table[table["indicator"] == ind.id]
@@ -70,14 +70,14 @@ def render_funnel(
     level: Literal["locality", "ward"] = "locality", fmt: str = "png", dpi: int = 200,
 ) -> bytes:  # fmt: skip
     """A funnel plot of one indicator as PNG/SVG/PDF bytes. ``table`` must carry rates."""
-    from localitymap.maps import footer_lines_plain
-    from localitymap.render.charts import draw_funnel
-    from localitymap.render.maps import period_label, save
-    from localitymap.stats import funnel_limits
+    from localitymap.renderers.charts import draw_funnel
+    from localitymap.renderers.figures import footer_lines_plain
+    from localitymap.renderers.maps import period_label, save
+    from localitymap.statistics.methods import funnel_limits
 
     if "rate" not in table.columns:
         raise InputError(
-            "a funnel plot needs rates", hint="add them with localitymap.rates.add_rates"
+            "a funnel plot needs rates", hint="add them with localitymap.statistics.rates.add_rates"
         )
     points, borough_rate, band, per = funnel_points(table, data, population, indicator, level)
     ind = find_indicator(data.indicators, indicator)

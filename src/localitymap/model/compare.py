@@ -3,7 +3,7 @@
 Both rollups must use the same scheme. Changes are carried as bounds like the counts themselves
 (a suppressed cell in either period makes the change a range). An indicator found in one period
 only is kept, marked ``before only`` or ``after only``. When both rollups carry rates
-(:func:`localitymap.rates.add_rates`), ``ci_change`` says whether the 95% confidence intervals of
+(:func:`localitymap.statistics.rates.add_rates`), ``ci_change`` says whether the 95% confidence intervals of
 the two rates do not overlap (``higher``/``lower``) or do (``similar``).
 
 >>> from localitymap import read_indicators, rollup
@@ -44,7 +44,7 @@ def compare(
     ``rank_change`` is positive when a locality moved up (towards rank 1, more demand);
     ``direction`` is ``up``, ``down`` or ``same`` for the count (``uncertain`` for a range that
     spans zero). ``history`` is every period's rollup up to ``after``, oldest first: with five or
-    more, ``trend`` holds the recent-trend test (:func:`localitymap.stats.recent_trend`);
+    more, ``trend`` holds the recent-trend test (:func:`localitymap.statistics.methods.recent_trend`);
     otherwise it says the trend cannot be calculated.
     """
     import pandas as pd
@@ -139,7 +139,7 @@ def trends(tables: list[pd.DataFrame]) -> dict[tuple[str, str], str]:
     Uses exact counts (a suppressed point makes the trend incalculable) over the rate table's
     denominators when present (plain counts otherwise); proportions use the Cochran-Armitage test.
     """
-    from localitymap.stats import recent_trend
+    from localitymap.statistics.methods import recent_trend
 
     series: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for table in tables:

@@ -21,16 +21,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import Report
-from localitymap.indicators import IndicatorData, validate_indicators
+from localitymap.inputs.indicators import IndicatorData, validate_indicators
+from localitymap.inputs.wards import WardRegister, load_register
+from localitymap.model.rollup import UNASSIGNED
 from localitymap.paths import data_dir, display_path
-from localitymap.rollup import UNASSIGNED
-from localitymap.stats import compare_bounded, compare_proportions, count_limits, wilson_ci
-from localitymap.wards import WardRegister, load_register
+from localitymap.statistics.methods import (
+    compare_bounded,
+    compare_proportions,
+    count_limits,
+    wilson_ci,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.schemes import Scheme
+    from localitymap.inputs.schemes import Scheme
 
 DEFAULT_POPULATION = "croydon_ward_population_mye2019.csv"
 MULTIPLIER = 10_000

@@ -1,7 +1,7 @@
 """Charts for committee papers: the funnel plot of rates against population size.
 
 Drawn with matplotlib's object API like the maps, saved deterministically by
-:func:`localitymap.render.maps.save`. Marker shapes as well as position say higher (▲), lower
+:func:`localitymap.renderers.maps.save`. Marker shapes as well as position say higher (▲), lower
 (▼) or within the limits (●), so the chart reads in greyscale.
 """
 
@@ -40,7 +40,7 @@ def draw_funnel(
     ``label_all=False`` to name only those outside the limits."""
     from matplotlib.figure import Figure
 
-    from localitymap.render.maps import _footer
+    from localitymap.renderers.maps import _footer
 
     fig = Figure(figsize=(7.0, 5.6))
     ax = fig.add_axes((0.11, 0.22, 0.62, 0.62))

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
 from localitymap.errors import OutputExists
+from localitymap.model.rollup import COLUMNS
 from localitymap.paths import display_path
-from localitymap.render.cells import caption
-from localitymap.render.tables import View, cell_records, grid, wide
-from localitymap.rollup import COLUMNS
+from localitymap.publication.cells import caption
+from localitymap.publication.tables import View, cell_records, grid, wide
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,9 +80,9 @@ def _publish(tmp: Path, path: Path) -> None:
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
     """The rollup as exported: integer counts, shares rounded to 6 places, rates (when added by
-    :func:`localitymap.rates.add_rates`) to 4, a period column, and a ``disclosure`` column
+    :func:`localitymap.statistics.rates.add_rates`) to 4, a period column, and a ``disclosure`` column
     (``shown``, ``rounded`` or ``suppressed``: hidden figures are left empty)."""
-    from localitymap.rates import RATE_COLUMNS
+    from localitymap.statistics.rates import RATE_COLUMNS
 
     t = table.copy()
     t.insert(0, "period", table.attrs.get("period", ""))
@@ -128,7 +128,7 @@ def _jsonable(value: Any) -> Any:
 
 def to_json(table: pd.DataFrame) -> str:
     """``{"meta": {...}, "rows": [...], "leaders": [...]}`` with nulls for unknown values."""
-    from localitymap.rollup import leaders
+    from localitymap.model.rollup import leaders
 
     t = tidy(table)
     rows = [{k: _jsonable(v) for k, v in rec.items()} for rec in t.to_dict(orient="records")]
@@ -153,8 +153,8 @@ def _md_table(df: pd.DataFrame, index_name: str) -> list[str]:
 
 def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
     """A Markdown section: title, data warning, the wide table, the leaders table, notes."""
-    from localitymap.render.cells import format_share
-    from localitymap.rollup import leaders
+    from localitymap.model.rollup import leaders
+    from localitymap.publication.cells import format_share
 
     a = table.attrs
     lines = [
@@ -178,7 +178,7 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
             f"{format_share(r.highest_share, r.highest_share, 0)} | {r.second} | "
             f"{format_share(r.second_share, r.second_share, 0)} |"
         )
-    from localitymap.findings import findings_markdown
+    from localitymap.publication.findings import findings_markdown
 
     lines += ["", *findings_markdown(table).rstrip("\n").split("\n")]
     lines += ["", "### Notes", ""]

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import SchemeError
-from localitymap.indicators import IndicatorData, read_indicators
-from localitymap.schemes import Scheme, load_scheme, placements
+from localitymap.inputs.indicators import IndicatorData, read_indicators
+from localitymap.inputs.schemes import Scheme, load_scheme, placements
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,7 +61,7 @@ def rollup(
     """One row per (indicator, locality), plus an ``Unassigned`` row when allowed and needed, and a
     ``Borough total`` row per indicator (``is_total``).
 
-    ``data`` may be read already (:func:`~localitymap.indicators.read_indicators`) or a path (None:
+    ``data`` may be read already (:func:`~localitymap.inputs.indicators.read_indicators`) or a path (None:
     the bundled snapshot); ``scheme`` a :class:`Scheme`, a bundled id or a file. Metadata for
     captions (scheme, period, sources, whether the data is illustrative) is in ``.attrs``.
 

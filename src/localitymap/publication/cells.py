@@ -70,7 +70,7 @@ def caption(attrs: dict[str, object]) -> list[str]:
 
 def disclosure_line(attrs: dict[str, object]) -> str:
     """What disclosure control the output had: every output says, ``none`` included."""
-    from localitymap.disclosure import statement
+    from localitymap.publication.disclosure import statement
 
     text = attrs.get("disclosure_statement")
     return str(text) if text else statement("none")

@@ -1,1 +1,0 @@
-"""Readers that turn user files (CSV exported from Excel, XLSX) into plain rows of text."""
