@@ -13,8 +13,8 @@ from localitymap.errors import InputError, InvalidInput
 from localitymap.inputs.indicators import read_indicators
 from localitymap.inputs.schemes import load_scheme
 from localitymap.model.rollup import rollup
-from localitymap.statistics.composite import composite, load_weights
 from localitymap.renderers.figures import render_funnel
+from localitymap.statistics.composite import composite, load_weights
 from localitymap.statistics.funnel import funnel_points
 from localitymap.statistics.rates import add_rates, read_population
 

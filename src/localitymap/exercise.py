@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap.errors import InputError
-from localitymap.publication.cells import NOT_FOR_PUBLICATION
 from localitymap.inputs.exercise_file import (
     ExerciseSettings,
     find_exercise_file,
     read_exercise,
 )
+from localitymap.publication.cells import NOT_FOR_PUBLICATION
 
 if TYPE_CHECKING:
     import pandas as pd
