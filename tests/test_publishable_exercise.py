@@ -343,3 +343,72 @@ def test_unknown_input_cells_are_not_available_not_confidential(tmp_path):
     assert wards.loc["Kenley", "text"] == "[x]" and wards.loc["Kenley", "status"] == "not available"
     doc = ex.report()
     assert any("shown as [x]: not available" in n for n in doc.notes)
+
+
+def _folder_exercise(tmp_path: Path) -> Path:
+    """An analyst's own folder: an exercise file naming a data file beside it."""
+    reg = load_register()
+    rows = [{"ward": reg.name_of(c), "cp_plans": 10 + k % 7, "lac": k % 5} for k, c in
+            enumerate(reg.codes)]  # fmt: skip
+    pd.DataFrame(rows).to_csv(tmp_path / "counts 2027.csv", index=False)
+    (tmp_path / "localitymap.toml").write_text(
+        '[exercise]\nscheme = "icn6"\n[inputs]\ndata = "counts 2027.csv"\n'
+    )
+    return tmp_path
+
+
+def test_public_outputs_name_no_local_folder(tmp_path, monkeypatch):
+    import zipfile
+
+    folder = _folder_exercise(tmp_path)
+    monkeypatch.chdir(folder)
+    for name in ("r.docx", "r.html", "r.xlsx"):
+        _run("report", "-o", name)
+        raw = (folder / name).read_bytes()
+        texts = [raw.decode("utf-8", "replace")]
+        if raw[:2] == b"PK":
+            with zipfile.ZipFile(folder / name) as z:
+                texts = [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+        joined = "\n".join(texts)
+        assert str(folder) not in joined and "<bundled>" not in joined, name
+        assert "counts 2027.csv" in joined  # the file's name, in the methods notes
+    _run("map", "-i", "cp_plans", "--dpi", "72", "-o", "m.svg")
+    svg = (folder / "m.svg").read_text()
+    assert str(folder) not in svg and "<bundled>" not in svg and "icn6" not in svg
+
+
+def test_without_a_denominator_nothing_is_said_about_rates_that_were_not_computed(tmp_path):
+    reg = load_register()
+    rows = [{"ward": reg.name_of(c), "Young carers": 3 + k % 4} for k, c in enumerate(reg.codes)]
+    pd.DataFrame(rows).to_csv(tmp_path / "d.csv", index=False)
+    result = runner.invoke(app, ["findings", "-s", "icn6", "-d", str(tmp_path / "d.csv")])
+    assert result.exit_code == 0, result.output
+    assert "significantly higher" not in result.stdout
+    assert "No rate could be compared" in result.stdout
+    ex = Exercise(scheme="icn6", data=tmp_path / "d.csv", disclosure="threshold5")
+    doc = ex.report()
+    rates = next(s for s in doc.sections if s.title == "Rates per child")
+    assert [type(b).__name__ for b in rates.blocks] == ["Paragraph"]
+    assert "could not be worked out" in rates.blocks[0].text
+    # An indicator outside the catalogue takes its label from the exercise file.
+    ex2 = Exercise(
+        scheme="icn6", data=tmp_path / "d.csv",
+        indicators={"young_carers": {"label": "Young carers known to services"}},
+    )  # fmt: skip
+    assert set(ex2.table()["label"]) == {"Young carers known to services"}
+
+
+def test_the_readme_api_example_makes_the_same_report_as_the_command(tmp_path, monkeypatch):
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = re.search(r"## Python API.*?```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    code = block.group(1)
+    assert len([x for x in code.splitlines() if x.strip()]) == 3  # three lines, as promised
+    monkeypatch.chdir(tmp_path)
+    _run("init")
+    exec(compile(code, "README", "exec"), {})  # writes report.docx
+    api = (tmp_path / "report.docx").read_bytes()
+    _run("report", "-o", "cli.docx")
+    assert api == (tmp_path / "cli.docx").read_bytes()

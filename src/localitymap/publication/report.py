@@ -175,10 +175,14 @@ def build_report(
     demand.append(tab("Rank by locality (1 = highest count)", **_ranks(table)))
     demand.append(tab("Highest and second-highest locality", **_leaders(leaders(table))))
     sections = [Section("Summary", summary), Section("Demand by locality", demand)]
-    if "rate" in table.columns:
+    if "rate" in table.columns and table["rate_low"].notna().any():
         sections.append(Section("Rates per child", [tab("Rate by locality", **_rates(table))]))
-    elif a.get("rates_unavailable"):
-        sections.append(Section("Rates per child", [Paragraph(str(a["rates_unavailable"]))]))
+    elif a.get("rates_unavailable") or "rate" in table.columns:
+        why = a.get("rates_unavailable") or (
+            "Rates per child could not be worked out: no indicator has a population "
+            "denominator (name one in the catalogue or the exercise file)."
+        )
+        sections.append(Section("Rates per child", [Paragraph(str(why))]))
     published = protection is not None and protection.wards_published
     wards = public_wards(protection, data) if protection is not None and published else None
     if wards is not None or protection is None:
