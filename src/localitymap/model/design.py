@@ -162,7 +162,7 @@ def balance(totals: Sequence[float]) -> dict[str, float]:
 
     >>> b = balance([100, 120, 80])
     >>> round(b["max_min_ratio"], 2), round(b["cv"], 3)
-    (1.5, 0.136)
+    (1.5, 0.163)
     """
     n = len(totals)
     mean = sum(totals) / n if n else 0.0
