@@ -177,4 +177,10 @@ def handoff_table(moved: pd.DataFrame, schemes: list[Scheme]) -> pd.DataFrame:
         c = count_handoffs(moved, s)
         c.pop("flows")
         rows.append(c)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    kinds = moved["kind"].value_counts()
+    out.attrs.update(moved.attrs)
+    out.attrs.update(
+        {"unlocated": int(kinds.get("unlocated", 0)), "outside": int(kinds.get("outside", 0))}
+    )
+    return out
