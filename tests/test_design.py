@@ -159,3 +159,36 @@ def test_whatif_moves_and_refuses_exclaves(graph, register, demand):
     assert "did you mean 'Kenley'" in unknown.value.one_line()
     with pytest.raises(InputError, match="WARD=LOCALITY"):
         parse_move("Kenley", icn6, register)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda r: st.lists(
+            st.lists(st.integers(0, 20).map(float), min_size=4, max_size=4), min_size=r, max_size=r
+        )
+    )
+)
+def test_matching_is_the_best_one_to_one_assignment(weights):
+    import itertools
+
+    from localitymap.model.design import _matching
+
+    picks = _matching(weights)
+    used = [c for c in picks if c is not None]
+    assert len(used) == len(set(used))
+    got = sum(weights[r][c] for r, c in enumerate(picks) if c is not None)
+    cols = [*range(4), *([None] * len(weights))]
+    brute = max(
+        sum(weights[r][c] for r, c in enumerate(perm) if c is not None)
+        for perm in itertools.permutations(cols, len(weights))
+    )
+    assert got == brute
+
+
+def test_more_localities_than_the_current_scheme_get_new_names(demand, graph, register):
+    proposed = design(demand, graph, 8, seed=0, current=load_scheme("icn6"), register=register)
+    names = list(proposed.localities)
+    assert len(names) == 8 and len(set(names)) == 8
+    assert set(load_scheme("icn6").localities) < set(names)
+    assert {n for n in names if n.startswith("Locality ")} == {"Locality 1", "Locality 2"}

@@ -393,8 +393,6 @@ def _names(groups: list[list[str]], current: Scheme | None,
     matching, so names carry over where they can); the rest become ``Locality N``."""
     if current is None or not current.localities:
         return [f"Locality {i + 1}" for i in range(len(groups))]
-    from scipy.optimize import linear_sum_assignment
-
     old = list(current.localities)
     where = current.locality_of()
     overlap = [[0.0] * len(old) for _ in groups]
@@ -403,11 +401,7 @@ def _names(groups: list[list[str]], current: Scheme | None,
             if w in where:
                 # ward counts break ties where demand is zero
                 overlap[i][old.index(where[w])] += demand.get(w, 0.0) + 1e-6
-    rows, cols = linear_sum_assignment([[-v for v in row] for row in overlap])
-    names = [""] * len(groups)
-    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-        if overlap[r][c] > 0:
-            names[r] = old[c]
+    names = [old[c] if c is not None else "" for c in _matching(overlap)]
     n = 1
     for i in range(len(groups)):
         while not names[i]:
@@ -416,6 +410,33 @@ def _names(groups: list[list[str]], current: Scheme | None,
             if candidate not in names and candidate not in old:
                 names[i] = candidate
     return names
+
+
+def _matching(weights: list[list[float]]) -> list[int | None]:
+    """Each row matched to a distinct column (or none) maximising the total weight of positive
+    entries: exact by dynamic programming over used columns for up to 16 columns (scipy's
+    assignment solver would cost 0.6 s of import here), largest-first greedy beyond."""
+    rows, cols = len(weights), len(weights[0]) if weights else 0
+    if cols > 16:
+        out: list[int | None] = [None] * rows
+        used: set[int] = set()
+        for v, r, c in sorted((-weights[r][c], r, c) for r in range(rows) for c in range(cols)):
+            if -v > 0 and out[r] is None and c not in used:
+                out[r] = c
+                used.add(c)
+        return out
+    best: dict[int, tuple[float, tuple[int | None, ...]]] = {0: (0.0, ())}
+    for r in range(rows):
+        nxt: dict[int, tuple[float, tuple[int | None, ...]]] = {}
+        for mask, (value, picks) in best.items():
+            options: list[tuple[int, float, int | None]] = [(mask, value, None)]
+            options += [(mask | 1 << c, value + weights[r][c], c) for c in range(cols)
+                        if not mask >> c & 1 and weights[r][c] > 0]  # fmt: skip
+            for m, v, c in options:
+                if m not in nxt or v > nxt[m][0] + 1e-12:
+                    nxt[m] = (v, (*picks, c))
+        best = nxt
+    return list(max(best.values(), key=lambda vp: vp[0])[1])
 
 
 def design(
