@@ -81,3 +81,38 @@ def test_reader_reports_bad_rows_by_row_not_by_child(write):
 def test_moves_need_the_columns():
     with pytest.raises(InputError, match="person_id"):
         moves(pd.DataFrame({"start": [], "ward_code": []}))
+
+
+def test_an_ssd_address_extract_counts_the_same(located, register, write):
+    # The fixture's moves as the SSD writes them: coordinates in addr_address_json, no wards.
+    from localitymap.model.geo import load_boundaries
+
+    centres = {
+        c: (round(p.x), round(p.y))
+        for c, p in zip(
+            load_boundaries().frame.index,
+            load_boundaries().frame.geometry.representative_point(),
+            strict=True,
+        )
+    }
+    lines = [
+        "addr_table_id,addr_person_id,addr_address_type,addr_address_start_date,"
+        "addr_address_end_date,addr_address_postcode,addr_address_json"
+    ]
+    for i, r in enumerate(located.itertuples(), start=1):
+        if r.ward_code in centres:
+            x, y = centres[r.ward_code]
+        elif r.ward_code == "OUTSIDE":
+            x, y = 525000, 175000
+        else:
+            x = y = ""
+        blob = f'"{{""UPRN"": """", ""EASTING"": ""{x}"", ""NORTHING"": ""{y}""}}"'
+        lines.append(f"{i},{r.person_id},Home,{r.start},{r.end or ''},CR01AA,{blob}")
+    path = write("ssd_address.csv", "\n".join(lines) + "\n")
+    history = locate(read_address_history(path, register), load_boundaries())
+    got = count_handoffs(moves(history, wards=set(register.codes)), load_scheme("icn6"))
+    want = count_handoffs(moves(located, wards=set(register.codes)), load_scheme("icn6"))
+    for key in ("moves_within", "handoff_moves", "children_handed_off", "moves_into",
+                "moves_out_of", "moves_unlocated"):  # fmt: skip
+        assert got[key] == want[key], key
+    assert got["handoff_moves"] == 5

@@ -4,7 +4,8 @@ A CSV or XLSX with a child identifier, the address's start and end dates, and wh
 (code or name) or an easting and northing (British National Grid). Column names are recognised in
 their usual spellings (``person_id``/``child_id``, ``start``/``start_date``/
 ``address_start_date``, ``ward_code``/``ward``, ``easting``/``x``...). An SSD ``ssd_address``
-extract is read by :func:`localitymap.inputs.ssd.read_ssd_address` where that reader is installed.
+extract is read by :func:`localitymap.inputs.ssd.read_ssd_address` (wards then come from its
+eastings and northings).
 
 Problems are reported by file, row and column, never with the child's identifier.
 
@@ -113,13 +114,8 @@ def read_address_history(
 
 
 def _read_ssd(path: Path | IO[str], shown: str) -> pd.DataFrame:
-    try:
-        from localitymap.inputs.ssd import read_ssd_address  # type: ignore[import-not-found]
-    except ImportError:
-        raise InputError(
-            f"{shown}: this looks like an SSD ssd_address extract, which this version cannot read",
-            hint="export person_id, start, end and ward_code (or easting, northing) columns",
-        ) from None
+    from localitymap.inputs.ssd import read_ssd_address
+
     if not isinstance(path, Path):
         raise InputError(f"{shown}: give the SSD extract as a file")
     frame = read_ssd_address(path)
