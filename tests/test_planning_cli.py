@@ -109,6 +109,13 @@ def test_design_writes_a_scheme_every_command_accepts(tmp_path):
     assert load_scheme(same).localities == scheme.localities  # deterministic
 
 
+def test_design_default_matches_the_readme():
+    r = run("design", "--k", "6", "--balance", "cp_plans,lac")
+    assert r.exit_code == 0, r.stderr
+    row = next(line for line in r.stdout.splitlines() if "Largest ÷ smallest" in line)
+    assert row.split()[-2:] == ["2.62", "1.07"]
+
+
 def test_design_composite_and_handoffs():
     r = run("design", "--k", "3", "--balance", "composite", "--weights", "toxic_trio",
             "--scheme", "areas3", "--addresses", str(FIXTURE), "--disclosure", "none")  # fmt: skip

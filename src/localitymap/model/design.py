@@ -19,14 +19,15 @@ graph whose edges are the borders they share (of ``min_shared`` metres or more, 
 4. *Restarts*: steps 1 to 3 run ``restarts`` times from different seeds; the best result is kept.
    The same ``seed`` always gives the same scheme.
 
-**Why not PySAL's spopt.** spopt 0.7 was installed and tried on the bundled Croydon wards (see
-docs and the issue-15 notes): its regionalisation methods (SKATER, AZP, region k-means, max-p)
-minimise the *dissimilarity of attributes within* regions or meet a *floor* per region; none
-balances the regions' sums, which is what pysal/spopt#274 asks for and is still open. On
-CP plans + looked-after children, SKATER's six regions ranged 6.0 : 1 in demand, AZP's 5.1 : 1,
-region k-means' 2.9 : 1; ``icn6`` is 1.9 : 1 and this module's result about 1.1 : 1. spopt would
-also add scikit-learn, PuLP, networkx and libpysal (about 120 MB) and 1.6 s of import time. With
-28 wards the search above is exact enough, runs in well under a second, and is tested here.
+**Why not PySAL's spopt.** spopt 0.7 was installed and tried on the bundled Croydon wards: its
+regionalisation methods (SKATER, AZP, region k-means, max-p) make regions whose wards are *alike*,
+or that each reach a *floor*; none balances the regions' totals, which is what pysal/spopt#274
+asks for and is still open. On CP plans + looked-after children (February 2020), SKATER's six
+regions ranged 6.0 : 1 in demand, AZP's about 5 : 1 and region k-means' 2.9 : 1, against 2.6 : 1 for
+``icn6`` and 1.07 : 1 for this module. spopt would also add scikit-learn, PuLP, networkx and
+libpysal (about 120 MB) and 1.6 s of import time. With a borough's few dozen wards the search
+above runs in a fraction of a second, and is tested here
+(``benchmarks/spopt_comparison.py`` repeats the comparison where spopt is installed).
 
 >>> from localitymap import read_indicators
 >>> from localitymap.model.geo import load_boundaries
