@@ -130,3 +130,19 @@ def test_weighted_caseload_from_the_bundled_rollup():
     assert int(a["posts"].sum()) + a.attrs["pool"] == 67 and a.attrs["pool"] == 13
     with pytest.raises(InputError, match="not in the data"):
         locality_demand(table, ["caseloads"])
+
+
+def test_hidden_locality_counts_are_open_ranges_not_zeros():
+    table = pd.DataFrame(
+        {
+            "indicator": ["lac"] * 3,
+            "locality": ["A", "B", "Borough total"],
+            "is_total": [False, False, True],
+            "count_low": [40.0, float("nan"), float("nan")],
+            "count_high": [40.0, float("nan"), float("nan")],
+        }
+    )
+    d = locality_demand(table, ["lac"])
+    assert d["low"].tolist() == [40.0, 0.0] and math.isinf(d["high"].iloc[1])
+    a = allocate(d, staff=10, flex=0.0)
+    assert a["posts"].isna().all() and a["posts_high"].tolist() == [10, 10]

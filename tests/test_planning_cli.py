@@ -91,7 +91,9 @@ def test_allocate_suppressed_wards_give_ranges(write):
 
 def test_design_writes_a_scheme_every_command_accepts(tmp_path):
     out = tmp_path / "proposed6.toml"
-    r = run("design", "--k", "6", "--balance", "cp_plans,lac", "--compact", "-o", str(out))
+    r = run(
+        "design", "-s", "icn6", "--k", "6", "--balance", "cp_plans,lac", "--compact", "-o", str(out)
+    )
     assert r.exit_code == 0, r.stderr
     assert "Largest ÷ smallest demand" in r.stdout and "Ward moved" in r.stdout
     assert "Advice for planning, not a decision." in r.stdout
@@ -102,15 +104,28 @@ def test_design_writes_a_scheme_every_command_accepts(tmp_path):
     assert check.exit_code == 0, check.stdout
     rollup = run("rollup", "--scheme", str(out), "-f", "csv")
     assert rollup.exit_code == 0, rollup.stderr
-    again = run("design", "--k", "6", "--balance", "cp_plans,lac", "--compact", "-o", str(out))
+    again = run(
+        "design", "-s", "icn6", "--k", "6", "--balance", "cp_plans,lac", "--compact", "-o", str(out)
+    )
     assert again.exit_code == 1 and "exists" in again.stderr  # never over a file without --force
     same = tmp_path / "again.toml"
-    run("design", "--k", "6", "--balance", "cp_plans,lac", "--compact", "-o", str(same))
+    run(
+        "design",
+        "-s",
+        "icn6",
+        "--k",
+        "6",
+        "--balance",
+        "cp_plans,lac",
+        "--compact",
+        "-o",
+        str(same),
+    )
     assert load_scheme(same).localities == scheme.localities  # deterministic
 
 
 def test_design_default_matches_the_readme():
-    r = run("design", "--k", "6", "--balance", "cp_plans,lac")
+    r = run("design", "-s", "icn6", "--k", "6", "--balance", "cp_plans,lac")
     assert r.exit_code == 0, r.stderr
     row = next(line for line in r.stdout.splitlines() if "Largest ÷ smallest" in line)
     assert row.split()[-2:] == ["2.62", "1.07"]
@@ -118,7 +133,7 @@ def test_design_default_matches_the_readme():
 
 def test_design_composite_and_handoffs():
     r = run("design", "--k", "3", "--balance", "composite", "--weights", "toxic_trio",
-            "--scheme", "areas3", "--addresses", str(FIXTURE), "--disclosure", "none")  # fmt: skip
+            "--scheme", "areas3", "--addresses", str(FIXTURE))  # fmt: skip
     assert r.exit_code == 0, r.stderr
     assert "composite: weighted mean of ward shares" in r.stdout
     assert "Hand-offs between localities" in r.stdout
@@ -147,3 +162,22 @@ def test_schemes_check_counts_handoffs_with_small_numbers_hidden():
     row = next(line for line in r.stdout.splitlines() if line.startswith(" icn6"))
     assert row.split()[1:5] == ["9", "6", "5", "[c]"]  # 4 children handed off: hidden
     assert "C01" not in r.stdout
+
+
+def test_design_under_a_disclosure_policy_uses_only_published_ward_figures():
+    # Under threshold5 the bundled NEET counts of two wards are hidden: no figure may rest on them.
+    hidden = run("design", "-s", "icn6", "--k", "6", "--balance", "neet", "--disclosure",
+                 "threshold5")  # fmt: skip
+    assert hidden.exit_code == 1
+    assert "hidden under the disclosure policy" in hidden.stderr and "neet" in hidden.stderr
+    shown = run("design", "-s", "icn6", "--k", "6", "--balance", "cp_plans,lac", "--disclosure",
+                "threshold5")  # fmt: skip
+    assert shown.exit_code == 0, shown.stderr
+    assert "For general release" in shown.stdout
+    internal = run("design", "-s", "icn6", "--k", "6", "--balance", "neet")
+    assert internal.exit_code == 0 and "NOT FOR PUBLICATION" in internal.stdout
+
+
+def test_design_needs_a_scheme_to_compare_with():
+    r = run("design", "--k", "6", "--balance", "lac")
+    assert r.exit_code == 2 and "--scheme" in r.stderr

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import emit, exercise_command, provenance, status
 
 
 class TableFormat(StrEnum):
@@ -21,10 +21,10 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-@handle_errors
+@exercise_command()
 def allocate_command(
     ctx: typer.Context,
-    scheme: opt.Scheme,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
     demand: Annotated[
         str,
         typer.Option("--demand", help="Indicator(s) whose counts are the cases, comma-separated."),
@@ -50,11 +50,6 @@ def allocate_command(
         typer.Option("--weights", help="Case-type weights CSV (indicator,weight); default 1 each."),
     ] = None,
     fte: Annotated[bool, typer.Option("--fte", help="Fractional posts (to 0.1 FTE).")] = False,
-    data: opt.Data = None,
-    period: opt.Period = None,
-    register: opt.Register = None,
-    catalogue: opt.Catalogue = None,
-    suppressed_range: opt.SuppressedRange = None,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     output: opt.Output = None,
     force: opt.Force = False,
@@ -64,29 +59,24 @@ def allocate_command(
 
     Example: localitymap allocate --scheme icn6 --staff 67 --demand cp_plans,cin_plans,lac --flex 0.2
     """
+    from localitymap.inputs.indicators import find_indicator
     from localitymap.model.allocate import allocate, locality_demand, posts_needed
 
     if (staff is None) == (caseload is None):
         raise typer.BadParameter("give either --staff or --caseload", param_hint="--staff")
-    inputs = load_inputs(
-        scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
-        sheet=None, ward_column=None, suppressed_range=suppressed_range,
-        allow_unassigned=False, allow_missing_wards=False,
-    )  # fmt: skip
     case_weights = None
     if weights is not None:
         from localitymap.statistics.composite import load_weights
 
         case_weights = load_weights(weights)
-    from localitymap.inputs.indicators import find_indicator
-
-    indicators = [find_indicator(inputs.data.indicators, n).id for n in split_list(demand)]
-    per_locality = locality_demand(inputs.table, indicators, case_weights)
-    per_locality.attrs["weighted"] = case_weights is not None
+    # The exercise's publishable table: under a disclosure policy, hidden counts are ranges here.
+    table = ex.table()
+    indicators = [find_indicator(ex.data.indicators, n).id for n in split_list(demand)]
+    per_locality = locality_demand(table, indicators, case_weights)
     if caseload is not None:
         from localitymap.inputs.workforce import caseload as parse_caseload
 
-        rate = parse_caseload(caseload, lad_code=inputs.data.register.lad_code)
+        rate = parse_caseload(caseload, lad_code=ex.register.lad_code)
         result = posts_needed(per_locality, rate, fte=fte)
         title = f"localitymap allocate: posts needed at {rate.per_fte:g} cases per FTE"
     else:
@@ -94,19 +84,21 @@ def allocate_command(
         result = allocate(per_locality, staff, flex, fte=fte)
         title = f"localitymap allocate: {staff:g} {'FTE' if fte else 'posts'} by demand"
     result.attrs["weighted"] = case_weights is not None
-    result.attrs["illustrative"] = inputs.data.illustrative
+    result.attrs["illustrative"] = ex.data.illustrative
+    result.attrs["status"] = ex.status_line()
+    status(ex)
     if fmt == TableFormat.csv:
         from localitymap.renderers.planning import demand_label, frame_csv, header_lines
 
-        header = header_lines(result.attrs, f"{title}, {inputs.scheme.name} ({inputs.scheme.id})")
-        header.insert(1, f"Demand: {demand_label(result.attrs)}; period {inputs.data.period}")
-        provenance = inputs.provenance(ctx)
+        header = header_lines(result.attrs, f"{title}, {ex.scheme.name} ({ex.scheme.id})")
+        header.insert(1, f"Demand: {demand_label(result.attrs)}; period {ex.data.period}")
+        prov = provenance(ex, table.attrs, ctx)
         if weights is not None:
-            provenance.files.append(("weights", weights))
-        emit(frame_csv(result, header), output, force, provenance)
+            prov.files.append(("weights", weights))
+        emit(frame_csv(result, header), output, force, prov)
         return
     from localitymap.renderers.planning import allocation_group, need_group
     from localitymap.renderers.terminal import console
 
     group = need_group if result.attrs["mode"] == "need" else allocation_group
-    console().print(group(result, inputs.scheme.name))
+    console().print(group(result, ex.scheme.name))

@@ -1,14 +1,13 @@
 """``localitymap design`` and ``localitymap whatif``: balanced contiguous localities, and what
 moving wards would do. Advice for planning, not a decision."""
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, err, handle_errors, load_inputs
+from localitymap.cli._common import emit, err, exercise_command, provenance, status
 
 Balance = Annotated[
     str,
@@ -40,34 +39,23 @@ MinShared = Annotated[
 ]
 
 
-class HandoffDisclosure(StrEnum):
-    threshold5 = "threshold5"
-    dfe = "dfe"
-    none = "none"
-
-
-HandoffPolicy = Annotated[
-    HandoffDisclosure,
-    typer.Option(
-        "--disclosure",
-        help="Hand-off counts: threshold5 (1-4 shown as [c]), dfe (1-5 as c), none (internal).",
-    ),
-]
-
-
-def _demand(inputs: Any, balance: str, weights: str | None) -> Any:
+def _demand(ex: Any, balance: str, weights: str | None) -> Any:
+    """Ward demand from the exercise: its published ward figures under a disclosure policy (so
+    no figure shown rests on a hidden count), every count as it is otherwise."""
     from localitymap.inputs.indicators import find_indicator
     from localitymap.model.design import ward_demand
     from localitymap.statistics.composite import load_weights
 
+    values = ex.ward_values if ex.public else None
     if balance.strip().lower() == "composite":
         w = load_weights(weights or "equal")
-        present = {i.id for i in inputs.data.indicators}
+        present = {i.id for i in ex.data.indicators}
         chosen = [i for i, v in w.items() if i in present and v > 0]
-        return ward_demand(inputs.data, chosen, w, basis="share")
+        return ward_demand(ex.data, chosen, w, basis="share", values=values)
     names = [p.strip() for p in balance.split(",") if p.strip()]
-    chosen = [find_indicator(inputs.data.indicators, n).id for n in names]
-    return ward_demand(inputs.data, chosen, load_weights(weights) if weights else None)
+    chosen = [find_indicator(ex.data.indicators, n).id for n in names]
+    w = load_weights(weights) if weights else None
+    return ward_demand(ex.data, chosen, w, values=values)
 
 
 def _demand_text(demand: Any) -> str:
@@ -100,8 +88,7 @@ def _notes(demand: Any, extra: list[str]) -> list[str]:
 
 
 def print_handoffs(addresses: Path, boundaries: Any, schemes: list[Any], since: str | None,
-                   until: str | None,
-                   disclosure: HandoffDisclosure = HandoffDisclosure.threshold5) -> None:  # fmt: skip
+                   until: str | None, disclosure: str = "threshold5") -> None:  # fmt: skip
     """Count hand-offs under each scheme and print them (also used by `schemes check`)."""
     from localitymap.renderers.terminal import console
 
@@ -109,7 +96,7 @@ def print_handoffs(addresses: Path, boundaries: Any, schemes: list[Any], since: 
 
 
 def _handoffs(addresses: Path, boundaries: Any, schemes: list[Any], since: str | None,
-              until: str | None, disclosure: HandoffDisclosure) -> Any:  # fmt: skip
+              until: str | None, disclosure: str) -> Any:  # fmt: skip
     from localitymap.inputs.addresses import read_address_history
     from localitymap.model.handoffs import handoff_table, locate, moves
     from localitymap.renderers.planning import handoff_group
@@ -118,30 +105,26 @@ def _handoffs(addresses: Path, boundaries: Any, schemes: list[Any], since: str |
     history = locate(read_address_history(addresses, register), boundaries)
     moved = moves(history, since=since, until=until, wards=set(register.codes))
     table = handoff_table(moved, schemes)
-    if disclosure == HandoffDisclosure.none:
-        return handoff_group(table, "none", "", 0)
     from localitymap.publication.disclosure import get_policy
 
-    policy = get_policy(disclosure.value)
+    policy = get_policy(disclosure)
     return handoff_group(table, policy.id, policy.symbol, policy.threshold)
 
 
-def _write_scheme(ctx: typer.Context, scheme: Any, inputs: Any, notes: list[str],
+def _write_scheme(ctx: typer.Context, scheme: Any, ex: Any, notes: list[str],
                   output: Path, force: bool) -> None:  # fmt: skip
     from localitymap.model.design import scheme_toml
 
-    text = scheme_toml(scheme, inputs.data.register, notes)
-    emit(text, output, force, inputs.provenance(ctx))
+    text = scheme_toml(scheme, ex.register, notes)
+    emit(text, output, force, provenance(ex, {"scheme": scheme.id}, ctx))
 
 
-@handle_errors
+@exercise_command()
 def design_command(
     ctx: typer.Context,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
     k: Annotated[int, typer.Option("--k", min=1, help="How many localities.")],
     balance: Balance,
-    scheme: Annotated[
-        str, typer.Option("--scheme", "-s", help="Current scheme to compare with (id or file).")
-    ] = "icn6",
     compact: Annotated[
         bool, typer.Option("--compact", help="Prefer compact localities over long thin ones.")
     ] = False,
@@ -156,79 +139,65 @@ def design_command(
     addresses: Addresses = None,
     since: Since = None,
     until: Until = None,
-    disclosure: HandoffPolicy = HandoffDisclosure.threshold5,
     min_shared: MinShared = 10.0,
-    data: opt.Data = None,
-    period: opt.Period = None,
-    wards: opt.Wards = None,
-    register: opt.Register = None,
-    catalogue: opt.Catalogue = None,
-    suppressed_range: opt.SuppressedRange = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the proposed scheme (TOML) here.")
     ] = None,
     force: opt.Force = False,
 ) -> None:
-    """Propose k contiguous localities that balance demand, compared with the current scheme.
-    Advice for planning, not a decision.
+    """Propose k contiguous localities that balance demand, compared with the current scheme
+    (--scheme). Advice for planning, not a decision.
 
-    Example: localitymap design --k 6 --balance cp_plans,lac --compact -o proposed6.toml
+    Example: localitymap design --scheme icn6 --k 6 --balance cp_plans,lac --compact -o p6.toml
     """
     from localitymap.model.design import adjacency, compare, design
     from localitymap.renderers.planning import comparison_group
     from localitymap.renderers.terminal import console
 
-    inputs = load_inputs(
-        scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
-        sheet=None, ward_column=None, suppressed_range=suppressed_range,
-        allow_unassigned=False, allow_missing_wards=False, wards=wards, need_geometry=True,
-    )  # fmt: skip
-    demand = _demand(inputs, balance, weights)
-    graph = adjacency(inputs.boundaries, min_shared)
+    demand = _demand(ex, balance, weights)
+    graph = adjacency(ex.boundaries, min_shared)
     proposed = design(
         demand, graph, k, seed=seed, compact=compact, restarts=restarts,
-        current=inputs.scheme, register=inputs.data.register, scheme_id=scheme_id,
+        current=ex.scheme, register=ex.register, scheme_id=scheme_id,
     )  # fmt: skip
-    table, stats, moved = compare(inputs.scheme, proposed, demand, inputs.data.register)
+    table, stats, moved = compare(ex.scheme, proposed, demand, ex.register)
     how = (
         f"Proposed by localitymap design: {k} contiguous localities balancing demand"
         f"{', compact' if compact else ''}; seed {seed}, {restarts} restarts; "
-        f"compared with {inputs.scheme.id}."
+        f"compared with {ex.scheme.id}."
     )
-    notes = _notes(demand, [how])
-    out = console()
-    out.print(
+    status(ex)
+    console().print(
         comparison_group(
-            f"Proposed {k} localities against {inputs.scheme.name}",
+            f"Proposed {k} localities against {ex.scheme.name}",
             table,
             stats,
             moved,
-            (inputs.scheme.id, proposed.id),
-            notes,
+            (ex.scheme.id, proposed.id),
+            _notes(demand, [how, ex.status_line()]),
         )
     )
     if addresses is not None:
-        print_handoffs(addresses, inputs.boundaries, [inputs.scheme, proposed], since, until,
-                       disclosure)  # fmt: skip
+        print_handoffs(addresses, ex.boundaries, [ex.scheme, proposed], since, until,
+                       ex.policy.id)  # fmt: skip
     if output is not None:
         ratio = stats["proposed"]["max_min_ratio"], stats["current"]["max_min_ratio"]
         header = [
             f"{proposed.name}.",
             how,
             f"Demand: {_demand_text(demand)}; period {demand.attrs.get('period')}.",
-            f"Largest ÷ smallest locality demand: {ratio[0]:.2f} ({inputs.scheme.id}: "
-            f"{ratio[1]:.2f}).",
+            f"Largest ÷ smallest locality demand: {ratio[0]:.2f} ({ex.scheme.id}: {ratio[1]:.2f}).",
             "Advice for planning, not a decision.",
         ]
-        _write_scheme(ctx, proposed, inputs, header, output, force)
+        _write_scheme(ctx, proposed, ex, header, output, force)
     elif not addresses:
         err("note: add -o FILE.toml to save the proposed scheme for other commands")
 
 
-@handle_errors
+@exercise_command()
 def whatif_command(
     ctx: typer.Context,
-    scheme: opt.Scheme,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
     move: Annotated[
         list[str],
         typer.Option("--move", "-m", help='A ward move, "WARD=LOCALITY"; repeat for more.'),
@@ -242,14 +211,7 @@ def whatif_command(
     addresses: Addresses = None,
     since: Since = None,
     until: Until = None,
-    disclosure: HandoffPolicy = HandoffDisclosure.threshold5,
     min_shared: MinShared = 10.0,
-    data: opt.Data = None,
-    period: opt.Period = None,
-    wards: opt.Wards = None,
-    register: opt.Register = None,
-    catalogue: opt.Catalogue = None,
-    suppressed_range: opt.SuppressedRange = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the changed scheme (TOML) here.")
     ] = None,
@@ -258,46 +220,36 @@ def whatif_command(
     """Move wards between localities and see the demand and balance, side by side with the
     current scheme. Refuses moves that break contiguity unless --allow-exclaves.
 
-    Example: localitymap whatif --scheme icn6 --move "Thornton Heath=North West" --balance cp_plans,lac
+    Example: localitymap whatif --scheme icn6 --move "Thornton Heath=North West" --balance lac
     """
-    from localitymap.model.design import adjacency, apply_moves, compare, parse_move
+    from localitymap.model.design import adjacency, apply_moves, compare, components, parse_move
     from localitymap.renderers.planning import comparison_group
     from localitymap.renderers.terminal import console
 
-    inputs = load_inputs(
-        scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
-        sheet=None, ward_column=None, suppressed_range=suppressed_range,
-        allow_unassigned=False, allow_missing_wards=False, wards=wards, need_geometry=True,
-    )  # fmt: skip
-    reg = inputs.data.register
-    demand = _demand(inputs, balance, weights)
-    graph = adjacency(inputs.boundaries, min_shared)
-    moves = [parse_move(m, inputs.scheme, reg) for m in move]
-    changed = apply_moves(inputs.scheme, moves, graph, reg, allow_exclaves=allow_exclaves)
-    table, stats, moved = compare(inputs.scheme, changed, demand, reg)
+    reg = ex.register
+    demand = _demand(ex, balance, weights)
+    graph = adjacency(ex.boundaries, min_shared)
+    moves = [parse_move(m, ex.scheme, reg) for m in move]
+    changed = apply_moves(ex.scheme, moves, graph, reg, allow_exclaves=allow_exclaves)
+    table, stats, moved = compare(ex.scheme, changed, demand, reg)
     how = "Moves: " + "; ".join(f"{reg.name_of(c)} to {loc}" for c, loc in moves) + "."
-    if allow_exclaves:
-        from localitymap.model.design import components
-
-        broken = [
-            loc for loc, codes in changed.localities.items() if len(components(codes, graph)) > 1
-        ]
-        if broken:
-            how += " Not contiguous (allowed by --allow-exclaves): " + ", ".join(broken) + "."
-    out = console()
-    out.print(
+    broken = [loc for loc, codes in changed.localities.items() if len(components(codes, graph)) > 1]
+    if broken:
+        how += " Not contiguous (allowed by --allow-exclaves): " + ", ".join(broken) + "."
+    status(ex)
+    console().print(
         comparison_group(
-            f"What if: {inputs.scheme.name}",
+            f"What if: {ex.scheme.name}",
             table,
             stats,
             moved,
-            (inputs.scheme.id, "after moves"),
-            _notes(demand, [how]),
+            (ex.scheme.id, "after moves"),
+            _notes(demand, [how, ex.status_line()]),
         )
     )
     if addresses is not None:
-        print_handoffs(addresses, inputs.boundaries, [inputs.scheme, changed], since, until,
-                       disclosure)  # fmt: skip
+        print_handoffs(addresses, ex.boundaries, [ex.scheme, changed], since, until,
+                       ex.policy.id)  # fmt: skip
     if output is not None:
         header = [f"{changed.name}.", how, "Advice for planning, not a decision."]
-        _write_scheme(ctx, changed, inputs, header, output, force)
+        _write_scheme(ctx, changed, ex, header, output, force)

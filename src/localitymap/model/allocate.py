@@ -72,7 +72,8 @@ def locality_demand(
     table: pd.DataFrame, indicators: Sequence[str], weights: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
     """Each locality's demand from a rollup table: the (weighted) sum of the chosen indicators'
-    counts, as bounds ``low``/``high`` (``high`` is infinite where a count is unbounded).
+    counts, as bounds ``low``/``high`` (``high`` is infinite where a count is unbounded; a count
+    hidden by disclosure control, with both bounds blank, counts as 0 to infinity).
 
     >>> from localitymap import read_indicators, rollup
     >>> d = locality_demand(rollup(read_indicators(period="2019-02"), "icn6"), ["cp_plans", "lac"])
@@ -101,7 +102,8 @@ def locality_demand(
         if w < 0:
             raise InputError(f"weight of {ind} is negative ({w:g})", hint="weights are 0 or more")
         g = body[body["indicator"] == ind].set_index("locality")
-        low += w * g["count_low"].astype(float).reindex(localities)
+        # A count hidden by disclosure control (both bounds blank) could be anything: 0 to ∞.
+        low += w * g["count_low"].astype(float).fillna(0.0).reindex(localities)
         high += w * g["count_high"].astype(float).fillna(np.inf).reindex(localities)
     out = pd.DataFrame({"locality": localities, "low": low.to_numpy(), "high": high.to_numpy()})
     out.attrs["indicators"] = list(indicators)

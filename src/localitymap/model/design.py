@@ -97,17 +97,22 @@ def ward_demand(
     weights: Mapping[str, float] | None = None,
     *,
     basis: str = "count",
+    values: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Each ward's demand: the weighted sum of the chosen indicators' counts (``basis="count"``)
     or, as a composite, the weighted mean of each indicator's ward share of the borough
     (``basis="share"``). A suppressed count stands at the middle of its range (recorded in
     ``.attrs["suppressed"]``); an unbounded one stops the run, as balancing it is guesswork.
+
+    ``values`` replaces ``data.values`` with the ward figures as an exercise may publish them
+    (:attr:`localitymap.exercise.Exercise.ward_values`): a cell hidden there stops the run, so
+    nothing shown is worked out from a hidden count.
     """
     import pandas as pd
 
     if not indicators:
         raise InputError("no indicators to balance", hint="e.g. --balance cp_plans,lac")
-    values = data.values
+    values = data.values if values is None else values
     present = list(dict.fromkeys(values["indicator"]))
     missing = [i for i in indicators if i not in present]
     if missing:
@@ -121,6 +126,15 @@ def ward_demand(
     suppressed: list[str] = []
     for ind in indicators:
         g = values[values["indicator"] == ind].set_index("ward_code").reindex(codes)
+        hidden = g.index[g["low"].isna()].tolist()
+        if hidden:
+            names = ", ".join(data.register.name_of(c) for c in hidden[:5])
+            raise InputError(
+                f"{ind}: ward(s) {names} are hidden under the disclosure policy, so locality "
+                "figures made from them could not be published",
+                hint="balance other indicators, or run internally with --disclosure none "
+                "(not for publication)",
+            )
         unbounded = g.index[g["high"].isna()].tolist()
         if unbounded:
             names = ", ".join(data.register.name_of(c) for c in unbounded[:5])

@@ -54,6 +54,8 @@ def _notes(attrs: dict[str, Any], extra: list[str] | None = None) -> Text:
     lines += [f"Formula: {f}" for f in attrs.get("formulas", [])]
     lines += extra or []
     lines.append(str(attrs.get("advice", "Advice for planning, not a decision.")))
+    if attrs.get("status"):
+        lines.append(str(attrs["status"]))
     return Text("\n".join(lines), style="dim")
 
 
@@ -151,6 +153,8 @@ def header_lines(attrs: dict[str, Any], title: str) -> list[str]:
     lines += [f"{name}: {value}" for name, value in attrs.get("inputs", [])]
     lines += [f"Formula: {f}" for f in attrs.get("formulas", [])]
     lines.append(str(attrs.get("advice", "Advice for planning, not a decision.")))
+    if attrs.get("status"):
+        lines.append(str(attrs["status"]))
     return [line.replace("\n", " ") for line in lines]
 
 
