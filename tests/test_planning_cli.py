@@ -27,7 +27,7 @@ def test_allocate_table_shows_posts_pool_formulas_and_label():
     assert r.exit_code == 0, r.stderr
     out = r.stdout
     assert "Borough pool" in out and "13" in out
-    assert "pool = round(staff × flex) = round(67 × 0.2) = 13 posts" in out
+    assert "pool = staff × flex, rounded half up to a whole post = 67 × 0.2 → 13 posts" in out
     assert "largest remainder" in out and "Advice for planning, not a decision." in out
     assert "ILLUSTRATIVE DATA" in out
     # Central West: 113 + 336 + 219 = 668 cases of the borough's 2,505.

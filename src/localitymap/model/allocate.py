@@ -241,7 +241,8 @@ def allocate(
                 ("total demand", _fmt_range(sum(low), sum(high))),
             ],
             "formulas": [
-                f"pool = round(staff × flex) = round({staff:g} × {flex:g}) = {pool:g} {unit}",
+                f"pool = staff × flex, rounded half up {'to 0.1 FTE' if fte else 'to a whole post'}"
+                f" = {staff:g} × {flex:g} → {pool:g} {unit}",
                 f"quota = {allocated:g} × locality demand ÷ total demand",
                 f"posts = quota rounded by largest remainder "
                 f"({'to 0.1 FTE' if fte else 'whole posts'}; they add up to {allocated:g})",
