@@ -236,7 +236,7 @@ def test_a_report_over_mostly_suppressed_data_still_renders_and_says_what_it_hid
         out = tmp_path / name
         result = runner.invoke(
             app,
-            ["report", "--scheme", "icn6", "--data", str(data), "--period", "x", "-o", str(out)],
+            ["report", "--scheme", "icn6", "--data", str(data), "-o", str(out)],
         )
         assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(tmp_path / "small.xlsx")

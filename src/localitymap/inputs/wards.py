@@ -27,6 +27,18 @@ _GSS_WARD = re.compile(r"^[EWSN]\d{8}$")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACE = re.compile(r"\s+")
 _TOTAL_WORDS = {"total", "grand total", "all wards", "borough total", "borough", "all", "la total"}
+#: Ward names of an authority's earlier boundaries that the current register no longer has, so
+#: a file on old wards is named as such (Croydon's 24 wards of 2002-2018 became 28 in May 2018).
+PREVIOUS_WARD_NAMES: dict[str, tuple[str, frozenset[str]]] = {
+    "E09000008": (
+        "pre-2018 (2002-2018)",
+        frozenset({
+            "addiscombe", "ashburton", "coulsdon east", "coulsdon west", "croham", "fieldway",
+            "heathfield", "new addington", "norbury", "purley", "selsdon and ballards", "shirley",
+            "upper norwood",
+        }),
+    )
+}  # fmt: skip
 
 
 def normalise_name(name: str) -> str:
@@ -101,6 +113,17 @@ class WardRegister:
             or v in {lad, f"{lad} total", f"total {lad}"}
             or (value.strip().upper() == self.lad_code)
         )
+
+    def previous_vintage(self, names: list[str]) -> tuple[str, list[str]] | None:
+        """The earlier boundaries that unknown ward ``names`` belong to, and those names, when
+        the register knows the authority's previous wards.
+
+        >>> load_register().previous_vintage(["Ashburton", "Fairfeld"])
+        ('pre-2018 (2002-2018)', ['Ashburton'])
+        """
+        vintage, old = PREVIOUS_WARD_NAMES.get(self.lad_code, ("", frozenset()))
+        hits = [n for n in names if normalise_name(n) in old]
+        return (vintage, hits) if hits else None
 
     def unknown_ward_problem(self, value: str, **where: object) -> tuple[str, str]:
         """Message and hint for a ward that is not in the register."""
