@@ -20,6 +20,7 @@ in ``RawTable.cleaned`` so a check can report it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -40,6 +41,25 @@ _SIGNATURES = (
      "open it in Excel and save it as .xlsx or CSV"),
     (b"{\\rtf", "a Rich Text document", "export the table as CSV or XLSX"),
 )  # fmt: skip
+
+
+_INPUTS_READ: set[Path] = set()
+
+
+def note_input(path: Path) -> None:
+    """Remember that this process read ``path`` as an input, so no output is written over it."""
+    with contextlib.suppress(OSError):
+        _INPUTS_READ.add(path.resolve())
+
+
+def inputs_read() -> frozenset[Path]:
+    """Every input file this process has read (resolved paths)."""
+    return frozenset(_INPUTS_READ)
+
+
+def forget_inputs() -> None:
+    """Forget the inputs read so far (for a long-running session that means to replace one)."""
+    _INPUTS_READ.clear()
 
 
 @dataclass
@@ -82,6 +102,7 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
         raise InputError(f"{shown}: is a folder, expected a .csv or .xlsx file")
     if not path.is_file():
         raise InputError(f"{shown}: not a regular file", hint="give a .csv or .xlsx file")
+    note_input(path)
     suffix = path.suffix.lower()
     if suffix in (".ods", ".fods"):
         raise InputError(
@@ -164,6 +185,7 @@ def _decode(raw: bytes, shown: str = "") -> tuple[str, str]:
 def read_text(path: Path) -> tuple[str, str]:
     """A small text file (a scheme lookup, a register) decoded as :func:`read_table` decodes a
     CSV: UTF-8, UTF-16 with a byte-order mark, or cp1252. Returns the text and the encoding."""
+    note_input(path)
     return _decode(path.read_bytes(), display_path(path))
 
 

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from localitymap.errors import InputError, Report
-from localitymap.inputs.files import TABLE_SUFFIXES, RawTable, clean_cell, quote_sheet, read_table
+from localitymap.inputs.files import (
+    TABLE_SUFFIXES,
+    RawTable,
+    clean_cell,
+    note_input,
+    quote_sheet,
+    read_table,
+)
 from localitymap.inputs.periods import Period, latest, normalise_period, ordered, parse_periods
 from localitymap.inputs.wards import WardRegister, load_register, normalise_name
 from localitymap.paths import data_dir, display_path
@@ -215,6 +222,7 @@ def load_catalogue(path: Path | None = None) -> list[Indicator]:
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: indicator catalogue not found")
+    note_input(path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     if not rows or not {"id", "label"} <= set(rows[0]):

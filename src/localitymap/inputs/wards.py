@@ -162,6 +162,9 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: ward register not found", hint="give a register CSV path")
+    from localitymap.inputs.files import clean_cell, note_input
+
+    note_input(path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     need = {"ward_code", "ward_name", "lad_code", "lad_name"}
@@ -185,7 +188,7 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
         )
     return WardRegister(
         codes=tuple(r["ward_code"].strip().upper() for r in rows),
-        names=tuple(r["ward_name"].strip() for r in rows),
+        names=tuple(clean_cell(r["ward_name"] or "")[0] for r in rows),
         lad_code=rows[0]["lad_code"].strip(),
         lad_name=rows[0]["lad_name"].strip(),
         vintage=(rows[0].get("vintage") or "unknown").strip(),
