@@ -26,6 +26,7 @@ from localitymap.model.rollup import COLUMNS
 from localitymap.paths import display_path
 from localitymap.publication.cells import caption
 from localitymap.publication.tables import View, cell_records, grid, wide
+from localitymap.renderers.safety import csv_frame, markdown_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -207,7 +208,7 @@ def to_csv(table: pd.DataFrame) -> str:
     buf = io.StringIO()
     for line in _preamble(table):
         buf.write(f"# {line}\n")
-    tidy(table).to_csv(buf, index=False, lineterminator="\n")
+    csv_frame(tidy(table)).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
@@ -234,7 +235,7 @@ def to_json(table: pd.DataFrame) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+    return markdown_text(str(text)).replace("|", "\\|")
 
 
 def _md_table(df: pd.DataFrame, index_name: str) -> list[str]:
@@ -253,7 +254,7 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
 
     a = table.attrs
     lines = [
-        f"## Locality demand: {a.get('scheme_name')}"
+        f"## Locality demand: {_md_escape(str(a.get('scheme_name')))}"
         + (f", {a['period']}" if a.get("period") else "")
     ]
     lines.append("")
@@ -269,13 +270,13 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
     for r in ld.itertuples():
         flag = "" if r.certain else " (uncertain)"
         lines.append(
-            f"| {_md_escape(r.label)} | {r.highest}{flag} | "
-            f"{format_share(r.highest_share, r.highest_share, 0)} | {r.second} | "
+            f"| {_md_escape(r.label)} | {_md_escape(r.highest)}{flag} | "
+            f"{format_share(r.highest_share, r.highest_share, 0)} | {_md_escape(r.second)} | "
             f"{format_share(r.second_share, r.second_share, 0)} |"
         )
     from localitymap.publication.findings import findings_markdown
 
-    lines += ["", *findings_markdown(table).rstrip("\n").split("\n")]
+    lines += ["", *map(markdown_text, findings_markdown(table).rstrip("\n").split("\n"))]
     lines += ["", "### Notes", ""]
     lines += [f"- {_md_escape(x)}" for x in caption(a)[1 if a.get("illustrative") else 0 :]]
     lines.append(f"- Produced by localitymap {__version__}.")
@@ -344,9 +345,13 @@ def add_data_sheet(wb: Any, name: str, frame: pd.DataFrame) -> None:
 
 
 def workbook_bytes(wb: Any) -> bytes:
-    """The workbook as bytes, with fixed document and entry times so equal inputs give equal files."""
+    """The workbook as bytes, with fixed document and entry times so equal inputs give equal files,
+    and every text cell stored as text (never a formula: see :mod:`localitymap.renderers.safety`)."""
     import datetime as dt
 
+    from localitymap.renderers.safety import text_stays_text
+
+    text_stays_text(wb)
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     wb.properties.creator = "localitymap"
     buf = io.BytesIO()
