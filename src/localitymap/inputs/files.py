@@ -34,6 +34,11 @@ from localitymap.paths import display_path
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", *EXCEL_SUFFIXES}
 _LINE_BREAKS = re.compile(r"[\t\n\r\v\f]+")
+#: A whole terminal escape sequence (CSI such as ``ESC[31m``, or OSC such as a hyperlink), removed
+#: as one so no ``[31m`` is left behind.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
+)
 #: What a file really is, from its first bytes, when its name says "table".
 _SIGNATURES = (
     (b"%PDF", "a PDF document", "export the table from the original spreadsheet as CSV or XLSX"),
@@ -89,7 +94,7 @@ def clean_cell(text: str) -> tuple[str, str]:
     text = _LINE_BREAKS.sub(" ", text.replace("\xa0", " "))
     removed = " ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in UNSAFE_CHARACTERS.findall(text)))
     if removed:
-        text = UNSAFE_CHARACTERS.sub("", text)
+        text = UNSAFE_CHARACTERS.sub("", _ESCAPE_SEQUENCE.sub("", text))
     return text.strip(), removed
 
 
@@ -118,9 +123,8 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     if head[:4] == b"PK\x03\x04":
         if b"opendocument" in head[:120]:
             raise InputError(
-                f"{shown}: is an OpenDocument spreadsheet (.ods), not a "
-                f"{suffix.lstrip('.') or 'table'} file",
-                hint="save it as .xlsx or CSV",
+                f"{shown}: is an OpenDocument spreadsheet (.ods), although named {suffix or 'so'}",
+                hint="save it as .xlsx or CSV (File > Save As in LibreOffice Calc)",
             )
         if suffix in EXCEL_SUFFIXES:
             return _read_xlsx(path, shown, sheet)

@@ -409,10 +409,12 @@ def validate_indicators(
         _parse_table(
             table, register, catalogue, parsed, report, ward_column, suppressed_range, hint
         )
+    before = len(report.errors)
     chosen = _choose_period(parsed, period, report)
     records = [r for r in parsed.records if chosen is None or r.period in (chosen, "")]
-    _check_duplicates(records, register, report)
-    _check_totals(parsed, records, chosen, register, report)
+    if len(report.errors) == before:  # else every ward of every period would be a "duplicate"
+        _check_duplicates(records, register, report)
+        _check_totals(parsed, records, chosen, register, report)
     present = {r.ward for r in records}
     absent = [c for c in register.codes if c not in present]
     if records and absent:
@@ -814,7 +816,7 @@ def _choose_period(parsed: _Parsed, period: str | None, report: Report) -> str |
     """The period to use, as printed: ``period`` when given (in any spelling), else the latest.
     Every record and total is rewritten to the printed spelling, so ``Feb 2019`` and ``2019-02``
     are one period. Periods that cannot be read are refused when a choice among them is needed."""
-    meaning = parse_periods(parsed.periods)
+    meaning = parse_periods(sorted(parsed.periods))
     unreadable = [t for t, p in meaning.items() if p is None]
     printed = {t: (p.text if p is not None else t) for t, p in meaning.items()}
     for r in parsed.records:
@@ -846,7 +848,8 @@ def _choose_period(parsed: _Parsed, period: str | None, report: Report) -> str |
         report.add(
             "cannot tell which period is the latest: "
             + ", ".join(repr(t) for t in unreadable)
-            + " is not a period spelling this tool can order",
+            + (" is not a period" if len(unreadable) == 1 else " are not periods")
+            + " this tool can put in order",
             hint="write periods as e.g. 2019-02, Feb 2019, 2019/20 or 2019 Q1, or choose one "
             "with --period",
         )

@@ -205,9 +205,11 @@ def latest(periods: Iterable[Period]) -> Period:
     items = list(periods)
     kinds = sorted({p.kind for p in items})
     if len(kinds) > 1:
+        example = {p.kind: p.text for p in items}
         raise InputError(
-            "the data mixes " + " and ".join(KIND_NAMES[k] for k in kinds) + ", which cannot be "
-            "put in one order",
+            "the data mixes "
+            + " and ".join(f"{KIND_NAMES[k]} ({example[k]})" for k in kinds)
+            + ", which cannot be put in one order",
             hint="choose one with --period, or keep one kind of period per file",
         )
     return max(items, key=lambda p: p.index)
