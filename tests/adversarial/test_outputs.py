@@ -234,3 +234,52 @@ def test_manifest_records_the_bytes_this_run_wrote(tmp_path):
         "status": "changed",
     }
     assert manifest_path(out).is_file()
+
+
+def test_validate_csv_report_neutralises_ward_text(tmp_path):
+    data = write(
+        tmp_path,
+        "d.csv",
+        "ward_name,cp_plans\n" + f'"{EXFILTRATE.replace(chr(34), 2 * chr(34))}",3\n',
+    )
+    out = tmp_path / "v.csv"
+    result = runner.invoke(app, ["validate", str(data), "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    import csv
+
+    rows = list(csv.DictReader(out.open()))
+    assert [r["ward"] for r in rows if r["severity"] == "error"] == ["'" + EXFILTRATE]
+
+
+def test_composite_csv_neutralises_locality_names(hostile, tmp_path):
+    out = tmp_path / "c.csv"
+    _run(["composite", "-s", str(hostile["scheme"]), "-f", "csv", "-o", str(out)])
+    import pandas as pd
+
+    assert set(pd.read_csv(out)["locality"]) >= {"'=1+1", "'@SUM(A1)", "'-2+3"}
+
+
+def test_missing_glyphs_do_not_leak_library_warnings(tmp_path, caplog):
+    codes = [CODES[i::2] for i in range(2)]
+    scheme = write(
+        tmp_path,
+        "cjk.toml",
+        "".join(
+            f'[localities."{name}"]\nwards = {json.dumps(c)}\n'
+            for name, c in zip(["North 中文", "South 𝔘"], codes, strict=True)
+        ),
+    )
+    import logging
+    import warnings
+
+    caplog.set_level(logging.INFO, logger="localitymap.renderers.safety")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = runner.invoke(
+            app,
+            ["map", "-s", str(scheme), "-i", "lac", "-o", str(tmp_path / "m.png"), "--dpi", "72"],
+        )
+    assert result.exit_code == 0, result.output
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    assert "Warning" not in result.stderr and "site-packages" not in result.stderr
+    assert "png figure: 3 character(s) have no glyph in the font and show as boxes" in caplog.text

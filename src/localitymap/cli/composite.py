@@ -55,7 +55,9 @@ def composite_command(
     )  # fmt: skip
     result = composite(inputs.table, load_weights(weights), basis=basis.value)
     if fmt == TableFormat.csv:
-        csv_text = result.to_csv(index=False, lineterminator="\n", float_format="%.6f")
+        from localitymap.renderers.safety import csv_frame
+
+        csv_text = csv_frame(result).to_csv(index=False, lineterminator="\n", float_format="%.6f")
         provenance = inputs.provenance(ctx)
         provenance.files.append(("weights", weights_path(weights)))
         emit(csv_text, output, force, provenance)

@@ -15,7 +15,11 @@ with ``=`` (or, in CSV, ``+``, ``-``, ``@``, a tab or a carriage return) can run
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
+import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 
 #: What a spreadsheet may read as the start of a formula (OWASP CSV Injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+log = logging.getLogger(__name__)
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
@@ -78,3 +83,24 @@ def text_stays_text(workbook: Any) -> Any:
                     cell.data_type = "s"
                     cell.quotePrefix = True
     return workbook
+
+
+@contextlib.contextmanager
+def library_warnings_logged(what: str) -> Iterator[None]:
+    """Run a drawing or saving step with its libraries' warnings (matplotlib's "Glyph ... missing
+    from font", which quote install paths) sent to the log instead of stderr: the library never
+    prints. Characters no bundled font can draw are named once, as one log line.
+
+    >>> with library_warnings_logged("test"):
+    ...     warnings.warn("Glyph 20013 missing from font(s) DejaVu Sans.")
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    missing = [w for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        log.info(
+            "%s: %d character(s) have no glyph in the font and show as boxes", what, len(missing)
+        )
+    for w in caught:
+        log.debug("%s: %s: %s", what, w.category.__name__, w.message)
