@@ -155,7 +155,15 @@ def _decode(raw: bytes, shown: str = "") -> tuple[str, str]:
     """UTF-8 (with or without BOM) first; UTF-16 with its byte-order mark (Excel's "Unicode
     Text"); otherwise cp1252, which Excel uses for UK 'CSV'."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw.decode("utf-8-sig"), "utf-8-sig"
+        try:
+            return raw.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"{shown}:{line}: marked as UTF-8 but byte 0x{raw[exc.start]:02x} is not UTF-8 "
+                "(text pasted from another encoding?)",
+                hint="save it again as 'CSV UTF-8 (Comma delimited)', or retype that row",
+            ) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "utf-16"
