@@ -348,3 +348,55 @@ def test_every_case_has_an_expectation():
 def test_base_figures_are_what_the_corpus_says():
     # The semicolon, UTF-16 and cp1252 cases must reproduce these, to the child.
     assert (CP_TOTAL, LAC_TOTAL) == (41_986, 1_778)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_cli_ends_each_case_with_a_result_or_a_pointed_error(name, tmp_path, monkeypatch):
+    """Through `rollup`, every case exits 0 with figures or 1 with the same errors, one per line,
+    and never takes the "unexpected error" path."""
+    from typer.testing import CliRunner
+
+    from localitymap.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    build, options = CASES[name]
+    path = build(tmp_path)
+    args = ["rollup", "-s", "icn6", "-d", path.name, "-f", "csv", "--allow-missing-wards"]
+    if options.get("period"):
+        args += ["--period", options["period"]]
+    result = CliRunner().invoke(app, args)
+    expected = EXPECTED[name]
+    assert "unexpected" not in result.stderr and "Traceback" not in result.stderr
+    if "errors" in expected:
+        assert result.exit_code == 1
+        lines = result.stderr.splitlines()
+        for message in expected["errors"][:20]:
+            assert f"error: {message}" in lines
+    else:
+        assert result.exit_code == 0, result.stderr
+        total = expected["totals"]["cp_plans"]
+        assert f"Social care,Borough total,True,28,{total},{total},{total}," in result.stdout
+
+
+def test_library_warnings_while_reading_a_workbook_stay_off_stderr(tmp_path, monkeypatch):
+    import warnings
+
+    import openpyxl
+
+    from localitymap.inputs.files import read_table
+
+    from .corpus import base_rows, write, xlsx
+
+    real = openpyxl.load_workbook
+
+    def noisy(*args, **kwargs):
+        warnings.warn(
+            "Data Validation extension is not supported and will be removed", stacklevel=2
+        )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", noisy)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = read_table(write(tmp_path, "v.xlsx", xlsx(base_rows())))
+    assert caught == [] and len(table.rows) == 29
