@@ -147,11 +147,15 @@ def test_control_characters_never_reach_the_terminal(tmp_path):
 def test_output_naming_a_folder_says_so_even_without_force(tmp_path):
     with pytest.raises(OutputError) as info:
         write_atomic(tmp_path, "x", force=False)
-    assert f"{tmp_path} is a folder; give a file name" in info.value.one_line()
+    assert info.value.one_line() == f"{tmp_path} is a folder; give the name of a file inside it"
     (tmp_path / "sub").mkdir()
     result = runner.invoke(app, ["rollup", "-s", "icn6", "-f", "csv", "-o", str(tmp_path / "sub")])
     assert result.exit_code == 1
-    assert "sub is a folder; give a file name" in result.stderr
+    assert "sub is a folder; give the name of a file inside it" in result.stderr
+    for command in (["rollup", "-s", "icn6"], ["compare", "2019-02", "2020-02", "-s", "icn6"]):
+        usage = runner.invoke(app, [*command, "-o", str(tmp_path / "sub")])
+        assert usage.exit_code == 2
+        assert "'sub' is a folder; give a file name inside it" in usage.output
 
 
 def test_fifo_is_never_replaced_even_with_force(tmp_path):

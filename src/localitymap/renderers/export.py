@@ -104,9 +104,7 @@ def check_output(path: Path, force: bool) -> None:
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise OutputError(
-            f"{shown} is a folder", hint=f"give a file name, e.g. {Path(shown) / path.name}.csv"
-        )
+        raise OutputError(f"{shown} is a folder", hint="give the name of a file inside it")
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise OutputError(
             f"{shown} exists and is not a regular file (a device, pipe or socket)",
