@@ -287,3 +287,14 @@ def test_missing_glyphs_do_not_leak_library_warnings(tmp_path, caplog):
     assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
     assert "Warning" not in result.stderr and "site-packages" not in result.stderr
     assert "png figure: 3 character(s) have no glyph in the font and show as boxes" in caplog.text
+
+
+def test_a_weights_file_is_an_input_too(tmp_path):
+    weights = write(tmp_path, "w.csv", "indicator,weight\ncp_plans,1\nlac,1\n")
+    before = weights.read_bytes()
+    result = runner.invoke(
+        app,
+        ["composite", "-s", "icn6", "-w", str(weights), "-f", "csv", "-o", str(weights), "--force"],
+    )
+    assert result.exit_code == 1 and "w.csv is one of this run's inputs" in result.stderr
+    assert weights.read_bytes() == before
