@@ -98,6 +98,40 @@ def _bool_cells(folder: Path) -> Path:
     return write(folder, "bools.xlsx", xlsx(rows))
 
 
+def _hidden_first(folder: Path) -> Path:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "last year"
+    old.sheet_state = "hidden"
+    for r in base_rows():
+        old.append([v * 2 if isinstance(v, int) else v for v in r])
+    data = wb.create_sheet("Data")
+    for r in base_rows():
+        data.append(r)
+    wb.active = 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write(folder, "hidden.xlsx", buf.getvalue())
+
+
+def _excel_error(folder: Path) -> Path:
+    rows = base_rows()
+    rows[8][2] = "#DIV/0!"
+    return write(folder, "err.xlsx", xlsx(rows))
+
+
+def _pasted_twice(folder: Path) -> Path:
+    text = csv_text()
+    lines = text.splitlines()
+    return write(
+        folder, "twice.csv", "\n".join([*lines[:15], "\ufeff" + lines[0], *lines[15:]]) + "\n"
+    )
+
+
 Case = tuple[Callable[[Path], Path], dict[str, Any]]
 
 CASES: dict[str, Case] = {
@@ -190,4 +224,18 @@ CASES: dict[str, Case] = {
     "wrapped-header-cell": (
         lambda f: write(f, "wrap.csv", csv_text(head='ward_code,ward_name,"Child protection\nplans",lac')),
         {}),
+    # more of our own
+    "hidden-first-sheet-is-not-read": (_hidden_first, {}),
+    "excel-error-value": (_excel_error, {}),
+    "header-pasted-twice": (_pasted_twice, {}),
+    "thin-space-thousands": (
+        lambda f: write(f, "fr.csv", csv_text(cp=lambda n: f"{n:,}".replace(",", "\u202f"))), {}),
+    "old-mac-line-endings": (lambda f: write(f, "cr.csv", csv_text().replace("\n", "\r")), {}),
+    "zero-width-space-in-name": (
+        lambda f: write(f, "z.csv", csv_text().replace(NAMES[5], NAMES[5][:3] + "\u200b" + NAMES[5][3:], 1)),
+        {}),
+    "total-row-off-by-one": (
+        lambda f: write(f, "t.csv", csv_text(rows=["E09000008,Croydon,41986,1779"])), {}),
+    "scientific-notation": (
+        lambda f: write(f, "e.csv", csv_text(cp=lambda n: "1.23457E+11" if n == CP[2] else str(n))), {}),
 }  # fmt: skip

@@ -331,6 +331,61 @@ EXPECTED: dict[str, object] = {
         "wards": 28,
         "totals": {"cp_plans": 41986, "lac": 1778},
     },
+    "hidden-first-sheet-is-not-read": {
+        "period": None,
+        "wards": 28,
+        "totals": {"cp_plans": 41986, "lac": 1778},
+    },
+    "excel-error-value": {
+        "errors": [
+            "err.xlsx[Data]:9: Kenley, cp_plans: '#DIV/0!' is an Excel error "
+            "value, not a count; correct the formula in the workbook (or "
+            "type the count), then export again"
+        ]
+    },
+    "header-pasted-twice": {
+        "errors": [
+            "twice.csv:16: the header row repeats here (also row 1): two "
+            "exports pasted together?; delete the repeated header, and "
+            "check the rows after it are not duplicates"
+        ]
+    },
+    "thin-space-thousands": {
+        "period": None,
+        "wards": 28,
+        "totals": {"cp_plans": 41986, "lac": 1778},
+    },
+    "old-mac-line-endings": {
+        "period": None,
+        "wards": 28,
+        "totals": {"cp_plans": 41986, "lac": 1778},
+    },
+    "zero-width-space-in-name": {
+        "period": None,
+        "wards": 28,
+        "totals": {"cp_plans": 41986, "lac": 1778},
+        "warnings": [
+            "z.csv: removed control or invisible direction "
+            "characters (U+200B) from 1 cell(s): row 7 column B; "
+            "they can hide or reorder text; check those cells read "
+            "as intended"
+        ],
+    },
+    "total-row-off-by-one": {
+        "errors": [
+            "t.csv:30: total row 'E09000008' gives 1,779 for lac but the "
+            "wards add up to 1,778; check that the total covers the same "
+            "wards, or delete the total row"
+        ]
+    },
+    "scientific-notation": {
+        "errors": [
+            "e.csv:4: Bensham Manor, cp_plans: '1.23457E+11' is in "
+            "scientific notation (Excel shortens long numbers so), not a "
+            "count; format the column as Number with 0 decimal places and "
+            "export again"
+        ]
+    },
 }
 
 

@@ -284,7 +284,12 @@ def _read_xlsx(path: Path, shown: str, sheet: str | None) -> RawTable:
     try:
         names = list(wb.sheetnames)
         if sheet is None:
-            ws = wb.worksheets[0]
+            # The first sheet a person sees: a hidden one (a lookup, last year's data) is never
+            # read unasked.
+            visible = [
+                w for w in wb.worksheets if getattr(w, "sheet_state", "visible") == "visible"
+            ]
+            ws = (visible or wb.worksheets)[0]
         elif sheet in names:
             ws = wb[sheet]
         else:

@@ -53,6 +53,9 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _NUMBER_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 #: ``2.000`` in a comma file: two, or two thousand with a thousands point? Not guessed.
 _AMBIGUOUS_POINT = re.compile(r"^[+-]?\d{1,3}(\.000)+$")
+_EXCEL_ERROR = re.compile(
+    r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.I
+)
 #: No ward or borough has a billion children: a larger "count" is an id, a date or a paste error
 #: (and above 2**53 it would not even survive as a float).
 MAX_COUNT = 1_000_000_000
@@ -148,7 +151,8 @@ def parse_count(
         # "<5" hides 1-4: zeros are published as 0 under every common convention.
         high = bound if "=" in t else bound - 1
         return Count(min(1, high), high, "suppressed", t)
-    compact = t.replace(" ", "")
+    # Spaces, no-break and thin spaces are thousands marks in UK and French exports alike.
+    compact = re.sub(r"[ \u2009\u202f]", "", t)
     if decimal_comma:
         if _NUMBER_DECIMAL_COMMA.match(compact):
             compact = compact.replace(".", "").replace(",", ".")
@@ -166,6 +170,16 @@ def parse_count(
             "if '.' marks thousands",
         )
     if not _NUMBER.match(compact):
+        if _EXCEL_ERROR.match(t):
+            raise CellProblem(
+                f"{t!r} is an Excel error value, not a count",
+                "correct the formula in the workbook (or type the count), then export again",
+            )
+        if re.match(r"^\d(\.\d+)?e[+-]?\d+$", compact, re.I):
+            raise CellProblem(
+                f"{t!r} is in scientific notation (Excel shortens long numbers so), not a count",
+                "format the column as Number with 0 decimal places and export again",
+            )
         if compact.endswith("%"):
             raise CellProblem(f"{t!r} is a percentage", "give the count of children, not a rate")
         raise CellProblem(
@@ -625,6 +639,14 @@ def _parse_table(
         if not any(cells):
             continue
         cell = functools.partial(_cell_at, cells)
+        if [normalise_name(c) for c in cells[: len(keys)]] == keys:
+            report.add(
+                f"the header row repeats here (also row {header_row}): two exports pasted together?",
+                file=src,
+                row=rownum,
+                hint="delete the repeated header, and check the rows after it are not duplicates",
+            )
+            continue
         ward_text = cell(code_col) or cell(name_col)
         period = cell(period_col) or comment_period
         if period:
