@@ -110,13 +110,13 @@ def check_output(path: Path, force: bool) -> None:
             f"{shown} exists and is not a regular file (a device, pipe or socket)",
             hint="give the name of a new or ordinary file; --force never replaces these",
         )
-    if _key(path) in inputs_read() or (st is not None and path.resolve() in inputs_read()):
+    if st is not None and not force:
+        raise OutputExists(f"{shown} already exists", hint="use --force to overwrite it")
+    if st is not None and (_key(path) in inputs_read() or path.resolve() in inputs_read()):
         raise OutputError(
             f"{shown} is one of this run's inputs; writing the output there would destroy it",
             hint="give the output another name",
         )
-    if st is not None and not force:
-        raise OutputExists(f"{shown} already exists", hint="use --force to overwrite it")
 
 
 def _temporary(path: Path) -> Path:
