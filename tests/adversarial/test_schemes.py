@@ -146,3 +146,30 @@ def test_catalogue_labels_lose_control_characters(tmp_path):
         write(tmp_path, "cat.csv", CATALOGUE_HEAD + "a,Refer\u202erals\x07,,,,,\n")
     )
     assert [i.label for i in cat] == ["Referrals"]
+
+
+REGISTER_HEAD = "ward_code,ward_name,lad_code,lad_name,vintage\n"
+
+
+def test_register_in_windows_encoding_with_crafted_names(tmp_path):
+    from localitymap.inputs.wards import load_register
+
+    text = REGISTER_HEAD + (
+        "E05000001,Saint-Étienne\u00a0Ward,E09000099,Testshire\x1b[2J,WD23\n"
+        "E05000002,Beta & Gamma,E09000099,Testshire\x1b[2J,WD23\n"
+    )
+    reg = load_register(write(tmp_path, "reg.csv", text.replace("\u00a0", " "), encoding="cp1252"))
+    assert reg.names == ("Saint-Étienne Ward", "Beta & Gamma") and reg.lad_name == "Testshire"
+
+
+def test_register_with_a_short_row_names_it(tmp_path, monkeypatch):
+    from localitymap.errors import InvalidInput
+    from localitymap.inputs.wards import load_register
+
+    monkeypatch.chdir(tmp_path)
+    text = REGISTER_HEAD + "E05000001,Alpha,E09000099,Testshire,WD23\nE05000002\n"
+    with pytest.raises(InvalidInput) as info:
+        load_register(write(tmp_path, "reg.csv", text))
+    assert [p.one_line() for p in info.value.report.errors] == [
+        "reg.csv:3: row has no ward code or no ward name; give every ward its code and name"
+    ]

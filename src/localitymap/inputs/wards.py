@@ -162,11 +162,15 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: ward register not found", hint="give a register CSV path")
-    from localitymap.inputs.files import clean_cell, note_input
+    import io
 
-    note_input(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    from localitymap.inputs.files import clean_cell, read_text
+
+    text, _ = read_text(path)  # UTF-8, UTF-16 or cp1252, as for indicator files
+    rows = [
+        {k: clean_cell(v)[0] if isinstance(v, str) else "" for k, v in r.items() if k is not None}
+        for r in csv.DictReader(io.StringIO(text, newline=""))
+    ]
     need = {"ward_code", "ward_name", "lad_code", "lad_name"}
     if not rows or not need <= set(rows[0]):
         raise InputError(
@@ -177,6 +181,13 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
     seen: set[str] = set()
     for i, r in enumerate(rows, start=2):
         code = r["ward_code"].strip().upper()
+        if not code or not r["ward_name"]:
+            report.add(
+                "row has no ward code or no ward name",
+                file=shown,
+                row=i,
+                hint="give every ward its code and name",
+            )
         if code in seen:
             report.add(f"ward code {code} is listed twice", file=shown, row=i, ward=code)
         seen.add(code)
@@ -188,10 +199,10 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
         )
     return WardRegister(
         codes=tuple(r["ward_code"].strip().upper() for r in rows),
-        names=tuple(clean_cell(r["ward_name"] or "")[0] for r in rows),
-        lad_code=rows[0]["lad_code"].strip(),
-        lad_name=rows[0]["lad_name"].strip(),
-        vintage=(rows[0].get("vintage") or "unknown").strip(),
+        names=tuple(r["ward_name"] for r in rows),
+        lad_code=rows[0]["lad_code"],
+        lad_name=rows[0]["lad_name"],
+        vintage=rows[0].get("vintage") or "unknown",
         source=shown,
         path=path,
     )
