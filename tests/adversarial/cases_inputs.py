@@ -236,6 +236,8 @@ CASES: dict[str, Case] = {
         {}),
     "total-row-off-by-one": (
         lambda f: write(f, "t.csv", csv_text(rows=["E09000008,Croydon,41986,1779"])), {}),
+    "total-row-without-counts-is-not-called-checked": (
+        lambda f: write(f, "t.csv", csv_text(rows=["Total,,c,"])), {}),
     "scientific-notation": (
         lambda f: write(f, "e.csv", csv_text(cp=lambda n: "1.23457E+11" if n == CP[2] else str(n))), {}),
 }  # fmt: skip

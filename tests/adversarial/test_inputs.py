@@ -27,6 +27,9 @@ def outcome(path: Path, options: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"period": data.period, "wards": len(data.wards()), "totals": totals}
     if warnings:
         result["warnings"] = warnings
+    totals_notes = [p.one_line() for p in report.notes if p.message.startswith("total row")]
+    if totals_notes:
+        result["total_notes"] = totals_notes
     return result
 
 
@@ -377,6 +380,14 @@ EXPECTED: dict[str, object] = {
             "wards add up to 1,778; check that the total covers the same "
             "wards, or delete the total row"
         ]
+    },
+    "total-row-without-counts-is-not-called-checked": {
+        "period": None,
+        "wards": 28,
+        "totals": {"cp_plans": 41986, "lac": 1778},
+        "total_notes": [
+            "t.csv:30: total row 'Total' excluded from the wards (not checked: it holds no counts)"
+        ],
     },
     "scientific-notation": {
         "errors": [

@@ -938,8 +938,14 @@ def _check_totals(
         if period is not None and t.period not in ("", period):
             continue
         if not t.indicator:
+            checked = any(
+                o.file == t.file and o.row == t.row and o.indicator in sums
+                and o.count.status == "value"
+                for o in parsed.totals
+            )  # fmt: skip
+            how = "checked against their sum" if checked else "not checked: it holds no counts"
             report.add(
-                f"total row {t.label!r} excluded from the wards (checked against their sum)",
+                f"total row {t.label!r} excluded from the wards ({how})",
                 file=t.file,
                 row=t.row,
                 severity="note",
