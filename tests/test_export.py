@@ -7,7 +7,7 @@ import time
 import openpyxl
 import pytest
 
-from localitymap.errors import OutputExists
+from localitymap.errors import OutputError, OutputExists
 from localitymap.model.rollup import rollup
 from localitymap.renderers.export import render, to_csv, to_json, write_atomic
 
@@ -117,7 +117,9 @@ def test_write_atomic_leaves_old_file_when_writing_fails(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("os.fsync", boom)
-    with pytest.raises(OSError, match="disk full"):
+    # Issue 11: the OS error becomes an OutputError naming the output (it was a bare OSError,
+    # which the CLI reported as "unexpected").
+    with pytest.raises(OutputError, match=r"cannot write .*out\.csv: disk full"):
         write_atomic(path, "new\n", force=True)
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

@@ -81,17 +81,21 @@ def validate_command(
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["severity", "file", "row", "field", "ward", "problem", "hint"])
+        from localitymap.renderers.safety import csv_row
+
         for p in report:
             w.writerow(
-                [
-                    p.severity,
-                    p.file or "",
-                    p.row or "",
-                    p.field or "",
-                    p.ward or "",
-                    p.message,
-                    p.hint or "",
-                ]
+                csv_row(
+                    [
+                        p.severity,
+                        p.file or "",
+                        p.row or "",
+                        p.field or "",
+                        p.ward or "",
+                        p.message,
+                        p.hint or "",
+                    ]
+                )
             )
         from localitymap.cli._common import Provenance, command_line
         from localitymap.inputs.indicators import data_files
