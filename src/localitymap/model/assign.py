@@ -1,0 +1,384 @@
+"""Points to wards: vectorised point-in-polygon in British National Grid (EPSG:27700).
+
+Coordinates stay plain float arrays throughout; no shapely Point is ever made. The points are
+binned once into a uniform grid (cell size about a typical ward's extent) and sorted by cell, so
+each ward sees only the points in the grid cells its bounding box touches; those are tested with
+shapely 2's ``contains_xy`` against the *prepared* ward polygon.
+
+**Boundary rule.** Each point is counted once:
+
+1. a point inside a ward's interior belongs to that ward;
+2. a point on no ward's interior but on a ward's boundary (an edge or vertex shared by two wards,
+   or the borough's outer edge) belongs to the first such ward in **ward-code order**. So a point
+   exactly on the edge between E05011462 and E05011463 counts for E05011462, and a point exactly on
+   the borough's edge still counts for the one ward it touches;
+3. where polygons overlap (bad boundary data), the first ward in code order also wins.
+
+A point in no ward gets ``-1`` ("outside the exercise's wards").
+
+>>> import numpy as np
+>>> from localitymap.model.geo import load_boundaries
+>>> index = WardIndex.from_frame(load_boundaries().frame)
+>>> x = np.array([532000.0, 0.0, np.nan]); y = np.array([165000.0, 0.0, 1.0])
+>>> [index.codes[i] if i >= 0 else None for i in index.locate(x, y)]
+['E05011487', None, None]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from localitymap.errors import InputError
+from localitymap.paths import display_path
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+
+    from localitymap.inputs.postcodes import PostcodeDirectory
+
+OUTSIDE = -1
+
+
+@dataclass
+class WardIndex:
+    """Ward polygons ready for :meth:`locate`: codes sorted, geometries prepared, bounds cached."""
+
+    codes: list[str]
+    geometries: Any  # numpy array of shapely geometries, prepared
+    bounds: np.ndarray  # (n, 4): xmin, ymin, xmax, ymax
+    cell: float
+
+    @classmethod
+    def from_frame(cls, frame: gpd.GeoDataFrame, code_column: str = "ward_code") -> WardIndex:
+        """From a GeoDataFrame in EPSG:27700 (as :func:`localitymap.model.geo.load_boundaries`
+        gives); wards without geometry are left out (they can receive no point)."""
+        import numpy as np
+        import shapely
+
+        if frame.crs is not None and frame.crs.to_epsg() != 27700:
+            frame = frame.to_crs(27700)
+        keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
+        frame = frame[keep.to_numpy()]
+        codes = frame[code_column].astype(str).to_numpy()
+        order = np.argsort(codes, kind="stable")
+        geoms = np.asarray(frame.geometry.to_numpy()[order], dtype=object)
+        geoms = shapely.from_wkb(shapely.to_wkb(geoms))  # own copies: preparing mutates them
+        shapely.prepare(geoms)
+        bounds = shapely.bounds(geoms)
+        extent = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+        cell = float(np.median(extent)) if len(extent) else 1.0
+        return cls([str(c) for c in codes[order]], geoms, bounds, max(cell, 1.0))
+
+    def locate(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The ward position (into :attr:`codes`) of each point, or ``-1`` when in no ward.
+
+        ``x``/``y`` are eastings/northings in metres; NaN or infinite coordinates get ``-1``.
+        """
+        import numpy as np
+        import shapely
+
+        x = np.asarray(x, dtype="float64")
+        y = np.asarray(y, dtype="float64")
+        result = np.full(len(x), OUTSIDE, dtype="int32")
+        if not len(x) or not self.codes:
+            return result
+        lo = self.bounds[:, :2].min(axis=0)
+        hi = self.bounds[:, 2:].max(axis=0)
+        inside = np.isfinite(x) & np.isfinite(y)
+        inside &= (x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1])
+        cand = np.flatnonzero(inside)
+        if not len(cand):
+            return result
+        cx, cy = x[cand], y[cand]
+        ncols = int((hi[0] - lo[0]) // self.cell) + 1
+        nrows = int((hi[1] - lo[1]) // self.cell) + 1
+        col = ((cx - lo[0]) // self.cell).astype("int64")
+        row = ((cy - lo[1]) // self.cell).astype("int64")
+        cell_id = row * ncols + col
+        order = np.argsort(cell_id, kind="stable")
+        starts = np.zeros(nrows * ncols + 1, dtype="int64")
+        np.cumsum(np.bincount(cell_id, minlength=nrows * ncols), out=starts[1:])
+        sx, sy = cx[order], cy[order]
+        found = np.full(len(cand), OUTSIDE, dtype="int32")
+        # Pass 1: interiors; pass 2: boundaries (covers), for points still unassigned. Within a
+        # pass wards go in code order and a point once placed is not tested again: the rule above.
+        for covers in (False, True):
+            test = shapely.intersects_xy if covers else shapely.contains_xy
+            for w, (x0, y0, x1, y1) in enumerate(self.bounds):
+                c0, c1 = int((x0 - lo[0]) // self.cell), int((x1 - lo[0]) // self.cell)
+                r0, r1 = int((y0 - lo[1]) // self.cell), int((y1 - lo[1]) // self.cell)
+                pieces = [
+                    np.arange(starts[r * ncols + c0], starts[r * ncols + c1 + 1])
+                    for r in range(r0, r1 + 1)
+                ]
+                idx = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+                if not len(idx):
+                    continue
+                px, py = sx[idx], sy[idx]
+                keep = (found[idx] == OUTSIDE) & (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)
+                idx = idx[keep]
+                if not len(idx):
+                    continue
+                hit = test(self.geometries[w], px[keep], py[keep])
+                found[idx[hit]] = w
+        result[cand[order]] = found
+        return result
+
+    def count(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, int]:
+        """Points per ward (in :attr:`codes` order) and the number in no ward.
+
+        >>> import numpy as np, geopandas as gpd, shapely
+        >>> frame = gpd.GeoDataFrame({"ward_code": ["B", "A"]}, crs=27700,
+        ...     geometry=[shapely.box(1, 0, 2, 1), shapely.box(0, 0, 1, 1)])
+        >>> counts, outside = WardIndex.from_frame(frame).count(
+        ...     np.array([0.5, 1.0, 1.5, 3.0]), np.array([0.5, 0.5, 0.5, 0.5]))
+        >>> counts.tolist(), outside   # (1.0, 0.5) is on the shared edge: ward A, first in order
+        ([2, 1], 1)
+        """
+        import numpy as np
+
+        where = self.locate(x, y)
+        counts = np.bincount(where[where >= 0], minlength=len(self.codes))
+        return counts, int((where < 0).sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# Records to ward counts: the whole `assign` job as a library call.
+
+OUTSIDE_WARDS = "outside the exercise's wards"
+NO_ADDRESS = "no valid address on the date"
+NO_PERSON = "no person id"
+UNCATEGORISED = "uncategorised"
+#: More distinct values than this in a category column means it is not a category (perhaps an id
+#: or a name): refused rather than turned into hundreds of columns of case-level text.
+MAX_CATEGORIES = 60
+
+
+@dataclass
+class Assignment:
+    """What :func:`assign_records` found: ward counts and where every input row went.
+
+    ``counts`` is indexed by ward code (every ward of the boundaries, zeros included) with
+    ``ward_name`` and one integer column per category (or the one indicator). ``reasons`` maps
+    ``assigned`` and each reason a row was not placed to a row count; they add up to ``rows``.
+    ``rejects`` holds the row number and reason of every row not placed (and, when asked for,
+    the fields read). ``notes`` are counted facts worth stating (several valid addresses...).
+    """
+
+    counts: pd.DataFrame
+    reasons: dict[str, int]
+    rows: int
+    rejects: pd.DataFrame
+    notes: dict[str, int]
+    unit: str = "rows"
+
+    def summary(self) -> pd.DataFrame:
+        """``reason, rows`` with ``assigned`` first and the input total last; it reconciles."""
+        import pandas as pd
+
+        from localitymap.inputs.postcodes import OK
+
+        order = [OK, *sorted((r for r in self.reasons if r != OK), key=_reason_rank)]
+        counts = [self.reasons.get(r, 0) for r in order]
+        return pd.DataFrame(
+            {"reason": [*order, f"input {self.unit}"], "rows": [*counts, self.rows]}
+        )
+
+    @property
+    def reconciles(self) -> bool:
+        """Whether the assigned and every reason add up to the input rows."""
+        return sum(self.reasons.values()) == self.rows
+
+
+def _reason_rank(reason: str) -> tuple[int, str]:
+    from localitymap.inputs.cases import INVALID_COORDINATES, NO_LOCATION
+    from localitymap.inputs.postcodes import REASONS
+
+    known = [NO_PERSON, NO_ADDRESS, NO_LOCATION, INVALID_COORDINATES, *REASONS, OUTSIDE_WARDS]
+    return (known.index(reason), "") if reason in known else (len(known), reason)
+
+
+def assign_records(
+    cases: Path | str | None,
+    index: WardIndex,
+    names: dict[str, str] | None = None,
+    *,
+    directory: PostcodeDirectory | None = None,
+    columns: dict[str, str | None] | None = None,
+    category: str | None = None,
+    indicator: str = "cases",
+    ssd_address: Path | str | None = None,
+    as_at: str | None = None,
+    address_types: list[str] | None = None,
+    keep_fields: bool = False,
+    sheet: str | None = None,
+    chunk_rows: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Assignment:
+    """Count case records per ward of ``index``; account for every row that is not placed.
+
+    ``cases`` is a CSV/XLSX/Parquet file of records; ``columns`` names its columns by role
+    (``postcode``, ``easting``, ``northing``, ``latitude``, ``longitude``, ``person_id``) where
+    they are not found by their usual names. With ``category`` (a column), counts are split into
+    one column per value; otherwise one column named ``indicator``. With ``ssd_address`` and
+    ``as_at``, each record's location is its person's SSD address valid on that date (see
+    :func:`localitymap.inputs.ssd.address_as_at`); without ``cases`` the people of the address
+    table are counted. ``directory`` resolves postcodes (default: the bundled ONS directory,
+    loaded only if a postcode is needed). ``progress`` is called with the rows done so far.
+
+    Raises :class:`~localitymap.errors.InputError` naming the file when it has no location
+    column or a category column with too many values. No cell value is ever part of a message.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from localitymap.inputs import cases as cs
+    from localitymap.inputs.indicators import slugify
+    from localitymap.inputs.postcodes import OK, PostcodeDirectory
+
+    names = names or {}
+    named = dict(columns or {})
+    if category:
+        named["category"] = category
+    chunk_rows = chunk_rows or cs.CHUNK_ROWS
+    lazy: list[PostcodeDirectory] = [directory] if directory is not None else []
+
+    def get_directory() -> PostcodeDirectory:
+        if not lazy:
+            lazy.append(PostcodeDirectory.from_package())
+        return lazy[0]
+
+    notes: dict[str, int] = {}
+    people: pd.DataFrame | None = None
+    if ssd_address is not None:
+        from localitymap.inputs.ssd import address_as_at, read_ssd_address
+
+        if as_at is None:
+            raise InputError("an as-at date is needed with the SSD address table",
+                             hint="give --as-at YYYY-MM-DD")  # fmt: skip
+        addresses = read_ssd_address(ssd_address)
+        chosen, counted = address_as_at(addresses, as_at, address_types=address_types)
+        notes.update({f"ssd {k}": v for k, v in counted.items()})
+        if addresses.attrs.get("unreadable_dates"):
+            notes["ssd unreadable dates (read as open)"] = int(addresses.attrs["unreadable_dates"])
+        people = chosen.set_index("person_id")
+        if cases is None:
+            # Each person in the address table is one record, numbered by their first row.
+            firsts = addresses.reset_index().dropna(subset=["person_id"])
+            firsts = firsts.drop_duplicates("person_id")[["row", "person_id"]].set_index("row")
+            del addresses
+            chunks: Any = iter([firsts])
+            cols = cs.CaseColumns(person_id="person_id")
+            unit = "people"
+        else:
+            del addresses
+    if cases is not None:
+        path = Path(cases)
+        headers = cs.read_headers(path, sheet)
+        cols = cs.find_case_columns(headers, **named)
+        if people is None:
+            cols = replace(cols, person_id=None)  # not needed, so not read
+        if people is not None and cols.person_id is None:
+            raise InputError(
+                f"{display_path(path)}: no person id column to join to the SSD address table",
+                hint="name it with --person-column",
+            )
+        if people is None and not cols.has_location:
+            raise InputError(
+                f"{display_path(path)}: no location column found (postcode, easting/northing or "
+                "latitude/longitude)",
+                hint=f"columns are {headers[:20]}; name one with --postcode-column",
+            )
+        if category and cols.category is None:  # pragma: no cover - find_case_columns raises
+            raise InputError(f"no category column {category!r}")
+        chunks = cs.read_chunks(path, None if keep_fields else cols.used(), chunk_rows=chunk_rows,
+                                sheet=sheet)  # fmt: skip
+        unit = "rows"
+    elif people is None:
+        raise InputError("nothing to assign", hint="give a cases file or --ssd-address")
+
+    n_wards = len(index.codes)
+    totals: dict[str, np.ndarray] = {}
+    reasons: dict[str, int] = {}
+    reject_parts: list[pd.DataFrame] = []
+    rows = 0
+    for chunk in chunks:
+        override = None
+        missing_person = np.zeros(len(chunk), dtype=bool)
+        no_address = np.zeros(len(chunk), dtype=bool)
+        if people is not None:
+            ids = chunk[cols.person_id].astype("string").str.strip()
+            missing_person = (ids.isna() | (ids == "")).to_numpy()
+            pos = people.index.get_indexer(ids.fillna("").to_numpy(object))
+            no_address = (pos < 0) & ~missing_person
+            found = pos >= 0
+            sub = people.iloc[pos[found]]
+            loc = pd.DataFrame(index=chunk.index, columns=["easting", "northing", "postcode"])
+            loc = loc.astype({"easting": "float64", "northing": "float64", "postcode": object})
+            loc.loc[found, ["easting", "northing"]] = sub[["easting", "northing"]].to_numpy()
+            loc.loc[found, "postcode"] = sub["postcode"].to_numpy(object)
+            override = loc["postcode"]
+            x, y, reason = cs.locate(loc, cs.CaseColumns(easting="easting", northing="northing"),
+                                     get_directory(), postcodes=override)  # fmt: skip
+        else:
+            needs_pc = cols.postcode is not None
+            x, y, reason = cs.locate(chunk, cols, get_directory() if needs_pc else None)
+        reason[missing_person] = NO_PERSON
+        reason[no_address] = NO_ADDRESS
+        where = np.full(len(chunk), OUTSIDE, dtype=np.int32)
+        placed = reason == OK
+        where[placed] = index.locate(x[placed], y[placed])
+        reason[placed & (where < 0)] = OUTSIDE_WARDS
+        placed &= where >= 0
+        if cols.category is not None:
+            cats = chunk[cols.category].astype("string").str.strip()
+            cats = cats.mask(cats == "").fillna(UNCATEGORISED).to_numpy(object)[placed]
+            codes, uniques = pd.factorize(cats)
+            for k, value in enumerate(uniques):
+                counts = np.bincount(where[placed][codes == k], minlength=n_wards)
+                totals[value] = totals.get(value, 0) + counts
+            if len(totals) > MAX_CATEGORIES:
+                raise InputError(
+                    f"column {cols.category!r} has more than {MAX_CATEGORIES} distinct values",
+                    hint="is it a category? choose a column such as the plan or service type",
+                )
+        else:
+            totals[indicator] = totals.get(indicator, 0) + np.bincount(
+                where[placed], minlength=n_wards
+            )
+        values, counts = np.unique(reason, return_counts=True)
+        for value, count in zip(values, counts, strict=True):
+            reasons[str(value)] = reasons.get(str(value), 0) + int(count)
+        bad = ~placed
+        if bad.any():
+            part = pd.DataFrame({"row": chunk.index.to_numpy()[bad], "reason": reason[bad]})
+            if keep_fields:
+                kept = chunk[bad.tolist()].reset_index(drop=True)
+                part = pd.concat([part, kept], axis=1)
+            reject_parts.append(part)
+        rows += len(chunk)
+        if progress is not None:
+            progress(rows)
+    counts = pd.DataFrame(index=pd.Index(index.codes, name="ward_code"))
+    counts["ward_name"] = [names.get(c, c) for c in index.codes]
+    if cols.category is not None:
+        used: set[str] = set()
+        for value in sorted(totals, key=lambda v: (v == UNCATEGORISED, str(v).lower())):
+            col = slugify(str(value))
+            while col in used or col in ("ward_code", "ward_name"):
+                col += "_"
+            used.add(col)
+            counts[col] = np.asarray(totals[value], dtype=np.int64)
+    else:
+        counts[indicator] = np.asarray(totals.get(indicator, np.zeros(n_wards)), dtype=np.int64)
+    rejects = (
+        pd.concat(reject_parts, ignore_index=True)
+        if reject_parts
+        else pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype=object)})
+    )
+    return Assignment(counts, reasons, rows, rejects, notes, unit)
