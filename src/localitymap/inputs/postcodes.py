@@ -30,6 +30,7 @@ stem (:func:`find_directory_columns`).
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -134,6 +135,11 @@ class Resolved:
 
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_FLAGS = (
+    "terminated postcode",
+    "large-user (non-residential) postcode",
+    "postcode without grid reference",
+)
 _WIDTH = 16  # longer texts are not postcodes, whatever their padding
 
 
@@ -198,7 +204,7 @@ class PostcodeDirectory:
     _keys: Any = field(default=None, repr=False)  # sorted int64 codes
     _easting: Any = field(default=None, repr=False)
     _northing: Any = field(default=None, repr=False)
-    _flag: Any = field(default=None, repr=False)  # object: None or a reason
+    _flag: Any = field(default=None, repr=False)  # int8: 0, or 1 + index into _FLAGS
     _loader: Any = field(default=None, repr=False)
     _letters: set[str] = field(default_factory=set, repr=False)
 
@@ -220,7 +226,9 @@ class PostcodeDirectory:
         def load(letters: set[str]) -> pd.DataFrame:
             # A fresh reader each time, dropped after: its own string table would double memory.
             store = Postcodes()
-            store.load_postcodes(sorted(letters))
+            with warnings.catch_warnings():  # the package's own pandas deprecation notices
+                warnings.simplefilter("ignore")
+                store.load_postcodes(sorted(letters))
             df = store.dataframe
             return _standard(df["pcd"], df["oseast1m"], df["osnrth1m"], None, None, None)
 
@@ -309,11 +317,11 @@ class PostcodeDirectory:
             keys = np.concatenate([self._keys, keys])
             east = np.concatenate([self._easting, frame["easting"].to_numpy("float64")])
             north = np.concatenate([self._northing, frame["northing"].to_numpy("float64")])
-            flag = np.concatenate([self._flag, frame["flag"].to_numpy(object)])
+            flag = np.concatenate([self._flag, frame["flag"].to_numpy(np.int8)])
         else:
             east = frame["easting"].to_numpy("float64")
             north = frame["northing"].to_numpy("float64")
-            flag = frame["flag"].to_numpy(object)
+            flag = frame["flag"].to_numpy(np.int8)
         # One entry per postcode: the first seen (a directory lists each postcode once anyway).
         keys, first = np.unique(keys, return_index=True)
         self._keys, self._easting, self._northing, self._flag = (
@@ -356,10 +364,10 @@ class PostcodeDirectory:
         reason = np.full(n, OK, dtype=object)
         easting[hit] = self._easting[pos[hit]]
         northing[hit] = self._northing[pos[hit]]
-        flag = np.full(n, None, dtype=object)
+        flag = np.zeros(n, dtype=np.int8)
         flag[hit] = self._flag[pos[hit]]
-        flagged = hit & (flag != None)  # noqa: E711 - elementwise on an object array
-        reason[flagged] = flag[flagged]
+        flagged = flag > 0
+        reason[flagged] = np.asarray(_FLAGS, dtype=object)[flag[flagged] - 1]
         located = np.isfinite(easting) & np.isfinite(northing) & ~((easting == 0) & (northing == 0))
         reason[hit & ~flagged & ~located] = "postcode without grid reference"
         if (~hit).any():
@@ -385,15 +393,12 @@ def _standard(
             "northing": np.asarray(northing, dtype="float64"),
         }
     )
-    flag = np.full(len(frame), None, dtype=object)
-    # One reason per postcode; the first that applies, in this order.
-    for mask, why in (
-        (terminated, "terminated postcode"),
-        (large, "large-user (non-residential) postcode"),
-        (no_grid, "postcode without grid reference"),
-    ):
+    flag = np.zeros(len(frame), dtype=np.int8)
+    # One reason per postcode; the first that applies, in _FLAGS order (set in reverse so the
+    # first wins).
+    for k, mask in reversed(list(enumerate((terminated, large, no_grid), start=1))):
         if mask is not None:
-            flag[np.asarray(mask, dtype=bool)] = why
+            flag[np.asarray(mask, dtype=bool)] = k
     frame["flag"] = flag
     return frame[frame["key"] >= 0]
 
