@@ -337,11 +337,13 @@ def assign_records(
         placed &= where >= 0
         if cols.category is not None:
             cats = chunk[cols.category].astype("string").str.strip()
-            cats = cats.mask(cats == "").fillna(UNCATEGORISED).to_numpy(object)[placed]
+            cats = cats.mask(cats == "").fillna(UNCATEGORISED).to_numpy(object)
+            # Every category seen gets a column, even one whose rows were all rejected.
             codes, uniques = pd.factorize(cats)
+            flat = np.bincount(codes[placed] * n_wards + where[placed],
+                               minlength=len(uniques) * n_wards).reshape(len(uniques), n_wards)  # fmt: skip
             for k, value in enumerate(uniques):
-                counts = np.bincount(where[placed][codes == k], minlength=n_wards)
-                totals[value] = totals.get(value, 0) + counts
+                totals[value] = totals.get(value, 0) + flat[k]
             if len(totals) > MAX_CATEGORIES:
                 raise InputError(
                     f"column {cols.category!r} has more than {MAX_CATEGORIES} distinct values",
