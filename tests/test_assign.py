@@ -270,7 +270,7 @@ _VALUES = st.one_of(
             st.none(),
             st.tuples(st.floats(520_000, 545_000), st.floats(150_000, 175_000)),
             st.tuples(st.floats(allow_nan=True), st.floats(allow_nan=True)),
-        ),  # fmt: skip
+        ),
         min_size=60,
         max_size=60,
     ),
