@@ -136,3 +136,30 @@ def test_wards_without_geometry_receive_nothing(croydon):
     frame.loc[frame.index[0], "geometry"] = None
     index = WardIndex.from_frame(frame)
     assert len(index.codes) == 27
+
+
+def test_boundary_rule_with_many_wards_uses_the_grid_path_and_agrees():
+    """400 unit-square wards (over FEW_WARDS, so the grid path): every grid vertex lies on two to
+    four wards and goes to the lowest code among them; every point is counted once."""
+    from localitymap.model.assign import FEW_WARDS
+
+    squares, codes = [], []
+    for i in range(20):
+        for j in range(20):
+            squares.append(shapely.box(i * 100.0, j * 100.0, (i + 1) * 100.0, (j + 1) * 100.0))
+            codes.append(f"W{i:02d}{j:02d}")
+    frame = gpd.GeoDataFrame({"ward_code": codes}, geometry=squares, crs=27700)
+    index = WardIndex.from_frame(frame)
+    assert len(index.codes) > FEW_WARDS
+    gx, gy = np.meshgrid(np.arange(21) * 100.0, np.arange(21) * 100.0, indexing="ij")
+    x, y = gx.ravel(), gy.ravel()
+    found = index.locate(x, y)
+    assert (found >= 0).all()
+    for px, py, w in zip(x, y, found, strict=True):
+        # Squares touching the vertex: columns i-1..i, rows j-1..j, clipped to the grid.
+        i, j = int(px // 100), int(py // 100)
+        touching = [f"W{a:02d}{b:02d}" for a in (i - 1, i) for b in (j - 1, j)
+                    if 0 <= a < 20 and 0 <= b < 20]  # fmt: skip
+        assert index.codes[w] == min(touching)
+    counts, outside = index.count(x, y)
+    assert counts.sum() == len(x) and outside == 0

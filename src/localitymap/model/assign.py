@@ -1,18 +1,18 @@
 """Points to wards: vectorised point-in-polygon in British National Grid (EPSG:27700).
 
 Coordinates stay plain float arrays throughout; no shapely Point is ever made. The points are
-binned once into a uniform grid (cell size about a typical ward's extent) and sorted by cell, so
-each ward sees only the points in the grid cells its bounding box touches; those are tested with
-shapely 2's ``contains_xy`` against the *prepared* ward polygon.
+pre-filtered by bounding box: with few wards each ward compares the coordinate arrays with its
+box; with many, points are binned once into a uniform grid (cell about a typical ward's extent) and
+sorted by cell, so each ward sees only the points in the cells its box touches. Candidates are then
+tested by shapely 2 against the *prepared* ward polygon, a whole array at a time.
 
-**Boundary rule.** Each point is counted once:
-
-1. a point inside a ward's interior belongs to that ward;
-2. a point on no ward's interior but on a ward's boundary (an edge or vertex shared by two wards,
-   or the borough's outer edge) belongs to the first such ward in **ward-code order**. So a point
-   exactly on the edge between E05011462 and E05011463 counts for E05011462, and a point exactly on
-   the borough's edge still counts for the one ward it touches;
-3. where polygons overlap (bad boundary data), the first ward in code order also wins.
+**Boundary rule.** Each point is counted once: it belongs to the **first ward in ward-code order
+whose polygon covers it** (interior or boundary; shapely's ``intersects_xy``). Wards tile the
+authority, so a point inside a ward has only that ward; a point exactly on the edge or vertex
+shared by E05011462 and E05011463 counts for E05011462; a point exactly on the borough's outer
+edge counts for the one ward it touches; where bad boundary data makes polygons overlap, the first
+ward in code order wins too. (``contains_xy`` alone would drop boundary points; testing every
+ward with ``intersects_xy`` would count them twice.)
 
 A point in no ward gets ``-1`` ("outside the exercise's wards").
 
@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from localitymap.inputs.postcodes import PostcodeDirectory
 
 OUTSIDE = -1
+#: Up to this many wards, each ward scans the points' coordinates directly (a few vectorised
+#: comparisons per ward beat sorting the points into a grid).
+FEW_WARDS = 128
+#: Points placed per block: bounds the temporary arrays whatever the input's length.
+BLOCK = 1 << 20
 
 
 @dataclass
@@ -78,56 +83,77 @@ class WardIndex:
         """The ward position (into :attr:`codes`) of each point, or ``-1`` when in no ward.
 
         ``x``/``y`` are eastings/northings in metres; NaN or infinite coordinates get ``-1``.
+        Points are placed a block at a time, so the memory used beyond the inputs stays small.
         """
         import numpy as np
-        import shapely
 
         x = np.asarray(x, dtype="float64")
         y = np.asarray(y, dtype="float64")
         result = np.full(len(x), OUTSIDE, dtype="int32")
         if not len(x) or not self.codes:
             return result
+        place = self._by_bounds if len(self.codes) <= FEW_WARDS else self._by_grid
+        for start in range(0, len(x), BLOCK):
+            bx, by = x[start : start + BLOCK], y[start : start + BLOCK]
+            lo, hi = self.bounds[:, :2].min(axis=0), self.bounds[:, 2:].max(axis=0)
+            inside = np.isfinite(bx) & np.isfinite(by)
+            inside &= (bx >= lo[0]) & (bx <= hi[0]) & (by >= lo[1]) & (by <= hi[1])
+            cand = np.flatnonzero(inside)
+            if len(cand):
+                result[start + cand] = place(bx[cand], by[cand])
+        return result
+
+    def _by_bounds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Few wards: each ward tests the points inside its bounding box not yet placed."""
+        import numpy as np
+        import shapely
+
+        found = np.full(len(x), OUTSIDE, dtype="int32")
+        # Wards in code order, a placed point never tested again: the boundary rule above.
+        for w, (x0, y0, x1, y1) in enumerate(self.bounds):
+            idx = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1) & (found < 0))
+            if len(idx):
+                found[idx[shapely.intersects_xy(self.geometries[w], x[idx], y[idx])]] = w
+        return found
+
+    def _by_grid(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Many wards: points sorted into grid cells, so each ward sees only nearby points."""
+        import numpy as np
+        import shapely
+
         lo = self.bounds[:, :2].min(axis=0)
         hi = self.bounds[:, 2:].max(axis=0)
-        inside = np.isfinite(x) & np.isfinite(y)
-        inside &= (x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1])
-        cand = np.flatnonzero(inside)
-        if not len(cand):
-            return result
-        cx, cy = x[cand], y[cand]
         ncols = int((hi[0] - lo[0]) // self.cell) + 1
         nrows = int((hi[1] - lo[1]) // self.cell) + 1
-        col = ((cx - lo[0]) // self.cell).astype("int64")
-        row = ((cy - lo[1]) // self.cell).astype("int64")
-        cell_id = row * ncols + col
+        cell_id = ((y - lo[1]) // self.cell).astype("int64") * ncols
+        cell_id += ((x - lo[0]) // self.cell).astype("int64")
         order = np.argsort(cell_id, kind="stable")
         starts = np.zeros(nrows * ncols + 1, dtype="int64")
         np.cumsum(np.bincount(cell_id, minlength=nrows * ncols), out=starts[1:])
-        sx, sy = cx[order], cy[order]
-        found = np.full(len(cand), OUTSIDE, dtype="int32")
-        # Pass 1: interiors; pass 2: boundaries (covers), for points still unassigned. Within a
-        # pass wards go in code order and a point once placed is not tested again: the rule above.
-        for covers in (False, True):
-            test = shapely.intersects_xy if covers else shapely.contains_xy
-            for w, (x0, y0, x1, y1) in enumerate(self.bounds):
-                c0, c1 = int((x0 - lo[0]) // self.cell), int((x1 - lo[0]) // self.cell)
-                r0, r1 = int((y0 - lo[1]) // self.cell), int((y1 - lo[1]) // self.cell)
-                pieces = [
-                    np.arange(starts[r * ncols + c0], starts[r * ncols + c1 + 1])
-                    for r in range(r0, r1 + 1)
-                ]
-                idx = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
-                if not len(idx):
-                    continue
-                px, py = sx[idx], sy[idx]
-                keep = (found[idx] == OUTSIDE) & (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)
-                idx = idx[keep]
-                if not len(idx):
-                    continue
-                hit = test(self.geometries[w], px[keep], py[keep])
-                found[idx[hit]] = w
-        result[cand[order]] = found
-        return result
+        del cell_id
+        sx, sy = x[order], y[order]
+        found = np.full(len(x), OUTSIDE, dtype="int32")
+        cells = ((self.bounds - np.tile(lo, 2)) // self.cell).astype("int64")
+        for w, (c0, r0, c1, r1) in enumerate(cells):
+            spans = [
+                (starts[r * ncols + c0], starts[r * ncols + c1 + 1]) for r in range(r0, r1 + 1)
+            ]
+            idx = (
+                np.concatenate([np.arange(a, b) for a, b in spans])
+                if len(spans) > 1
+                else (np.arange(*spans[0]))
+            )
+            if not len(idx):
+                continue
+            x0, y0, x1, y1 = self.bounds[w]
+            px, py = sx[idx], sy[idx]
+            keep = (found[idx] < 0) & (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)
+            idx = idx[keep]
+            if len(idx):
+                found[idx[shapely.intersects_xy(self.geometries[w], px[keep], py[keep])]] = w
+        out = np.empty_like(found)
+        out[order] = found
+        return out
 
     def count(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, int]:
         """Points per ward (in :attr:`codes` order) and the number in no ward.
@@ -336,7 +362,8 @@ def assign_records(
         reason[placed & (where < 0)] = OUTSIDE_WARDS
         placed &= where >= 0
         if cols.category is not None:
-            cats = chunk[cols.category].astype("string").str.strip()
+            cats = chunk[cols.category].astype(object)
+            cats = cats.where(cats.isna(), cats.astype(str).str.strip())
             cats = cats.mask(cats == "").fillna(UNCATEGORISED).to_numpy(object)
             # Every category seen gets a column, even one whose rows were all rejected.
             codes, uniques = pd.factorize(cats)
@@ -353,12 +380,13 @@ def assign_records(
             totals[indicator] = totals.get(indicator, 0) + np.bincount(
                 where[placed], minlength=n_wards
             )
-        values, counts = np.unique(reason, return_counts=True)
-        for value, count in zip(values, counts, strict=True):
+        # Hash-based counting: sorting a million strings (np.unique) would cost a second.
+        for value, count in pd.Series(reason, dtype=object).value_counts(sort=False).items():
             reasons[str(value)] = reasons.get(str(value), 0) + int(count)
         bad = ~placed
         if bad.any():
-            part = pd.DataFrame({"row": chunk.index.to_numpy()[bad], "reason": reason[bad]})
+            part = pd.DataFrame({"row": chunk.index.to_numpy()[bad],
+                                 "reason": pd.Series(reason[bad], dtype=object)})  # fmt: skip
             if keep_fields:
                 kept = chunk[bad.tolist()].reset_index(drop=True)
                 part = pd.concat([part, kept], axis=1)
