@@ -17,6 +17,7 @@ from localitymap.cli import (
     crosswalk,
     findings,
     funnel,
+    init,
     map,
     report,
     rollup,
@@ -64,6 +65,7 @@ def _main(
         logging.basicConfig(level=logging.INFO, format="localitymap: %(message)s")
 
 
+app.command("init")(init.init_command)
 app.command("rollup")(rollup.rollup_command)
 app.command("validate")(validate.validate_command)
 app.command("map")(map.map_command)
