@@ -171,7 +171,7 @@ def test_cli_assign_then_rollup(tmp_path, spots, index):
     assert roll.exit_code == 0, roll.output
     import io
 
-    rolled = pd.read_csv(io.StringIO(roll.output), comment="#")
+    rolled = pd.read_csv(io.StringIO(roll.stdout), comment="#")
     assert set(rolled["period"].astype(str)) == {"2019-02"}
     localities = rolled[~rolled["is_total"]]
     assert int(localities["count"].sum()) == 400
@@ -192,7 +192,7 @@ def test_cli_rejects_hold_only_row_and_reason_and_disclosure_marks(tmp_path, spo
     }).to_csv(cases, index=False)  # fmt: skip
     out = tmp_path / "w.csv"
     summary = tmp_path / "summary.csv"
-    res = runner.invoke(app, ["assign", str(cases), "-o", str(out), "--disclosure", "threshold5",
+    res = runner.invoke(app, ["assign", str(cases), "-o", str(out), "--disclosure",
                               "--summary", str(summary)])  # fmt: skip
     assert res.exit_code == 0, res.output
     rejects = (tmp_path / "w.rejects.csv").read_text()
@@ -301,3 +301,34 @@ def test_reasons_and_assigned_add_up_to_the_input(index, tmp_path, postcodes, co
 def test_as_at_is_needed_with_ssd(index, ssd_file):
     with pytest.raises(InputError, match="as-at"):
         assign_records(None, index, ssd_address=ssd_file)
+
+
+def test_cli_takes_boundaries_period_and_policy_from_the_exercise_file(tmp_path, monkeypatch):
+    """A 2-ward exercise of another vintage: its boundaries, not the bundled (or the postcode
+    directory's current) wards; a point on the shared edge counts once, for the lower code."""
+    frame = gpd.GeoDataFrame(
+        {"WD99CD": ["E05999002", "E05999001"], "WD99NM": ["East", "West"],
+         "LAD99CD": ["E09999999"] * 2, "LAD99NM": ["Testborough"] * 2},
+        geometry=[shapely.box(531000, 165000, 532000, 166000),
+                  shapely.box(530000, 165000, 531000, 166000)], crs=27700,
+    )  # fmt: skip
+    frame.to_file(tmp_path / "wards.geojson")
+    pd.DataFrame({"easting": [530500, 531000, 531500, 531500, 529000],
+                  "northing": [165500, 165500, 165500, 165600, 165500]}).to_csv(
+        tmp_path / "cases.csv", index=False)  # fmt: skip
+    (tmp_path / "localitymap.toml").write_text(
+        '[exercise]\nperiod = "2018-11"\ndisclosure = "dfe"\n\n[inputs]\nwards = "wards.geojson"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["assign", "cases.csv", "-o", "w.csv"])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "w.csv").read_text()
+    assert "# period: 2018-11" in text
+    table = pd.read_csv(tmp_path / "w.csv", comment="#").set_index("ward_code")["cases"]
+    assert table.to_dict() == {"E05999001": 2, "E05999002": 2}
+    res = runner.invoke(app, ["assign", "cases.csv", "-o", "w.csv", "--force", "--disclosure"])
+    table = pd.read_csv(tmp_path / "w.csv", comment="#", dtype=str).set_index("ward_code")
+    assert table["cases"].tolist() == ["c", "c"]  # the exercise's policy: dfe, 1 to 5 as c
+    manifest = json.loads((tmp_path / "w.csv.manifest.json").read_text())
+    roles = {i["role"] for i in manifest["inputs"]}
+    assert {"exercise", "cases", "boundaries"} <= roles

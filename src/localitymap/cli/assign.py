@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from localitymap.cli import options as opt
 from localitymap.cli._common import err, handle_errors
 
 if TYPE_CHECKING:
@@ -68,17 +69,19 @@ def assign_command(
             "--postcodes", help="ONSPD/NSPL file (CSV or zip) instead of the bundled one."
         ),
     ] = None,
-    wards: Annotated[
-        Path | None,
-        typer.Option("--wards", help="Ward boundaries (default: the bundled Croydon 2018 wards)."),
-    ] = None,
-    period: Annotated[
-        str | None, typer.Option("--period", help="Period the counts are for, e.g. 2019-02.")
-    ] = None,
+    exercise: opt.Exercise = None,
+    wards: opt.Wards = None,
+    ward_code_column: opt.WardCodeColumn = None,
+    ward_name_column: opt.WardNameColumn = None,
+    period: opt.Period = None,
     disclosure: Annotated[
-        str,
-        typer.Option("--disclosure", help="Mark small counts: threshold5, dfe, nhsd or none."),
-    ] = "none",
+        bool,
+        typer.Option(
+            "--disclosure",
+            help="For sharing: mark counts under the exercise's disclosure threshold "
+            "(its policy, or threshold5 when it states none).",
+        ),
+    ] = False,
     rejects: Annotated[
         Path | None,
         typer.Option("--rejects", help="Rows not placed (default: OUTPUT.rejects.csv)."),
@@ -104,8 +107,8 @@ def assign_command(
     Example: localitymap assign cp_plans.csv --indicator cp_plans -o ward_counts.csv
     """
     from localitymap.cli._common import Provenance, command_line, write_provenance
+    from localitymap.exercise import PUBLIC_DEFAULT, Exercise
     from localitymap.model.assign import WardIndex, assign_records
-    from localitymap.model.geo import load_boundaries
     from localitymap.publication.disclosure import get_policy
     from localitymap.renderers.export import write_atomic
 
@@ -113,17 +116,26 @@ def assign_command(
         raise typer.BadParameter("give a cases file, or --ssd-address", param_hint="CASES")
     if category_col and indicator:
         raise typer.BadParameter("use --category-col or --indicator, not both")
-    policy = get_policy(disclosure)
     rejects_path = rejects or output.with_name(output.stem + ".rejects.csv")
     for target in (output, rejects_path, summary):
         if target is not None and target.exists() and not force:
             raise typer.BadParameter(f"{target} exists; add --force to replace it")
+    # The exercise (its file, or the bundled Croydon one) says which wards and which period:
+    # records are placed on *its* boundaries, whatever vintage the postcode directory is.
+    ex = Exercise.load(exercise, wards=wards, ward_code_column=ward_code_column,
+                       ward_name_column=ward_name_column, period=period)  # fmt: skip
+    if ex.settings.path is not None:
+        err(f"exercise: {ex.settings.path.name}")
+    period = ex.settings.period
+    policy = get_policy("none")
+    if disclosure:
+        policy = ex.policy if ex.policy.threshold else get_policy(PUBLIC_DEFAULT)
     if ssd_address is not None and as_at is None:
         as_at = _end_of_month(period)
         if as_at is None:
             raise typer.BadParameter("--ssd-address needs --as-at YYYY-MM-DD (or --period YYYY-MM)")
         err(f"note: addresses taken as at {as_at}, the end of the period")
-    boundaries = load_boundaries(wards)
+    boundaries = ex.boundaries
     index = WardIndex.from_frame(boundaries.frame)
     names = dict(zip(boundaries.frame["ward_code"], boundaries.frame["ward_name"], strict=True))
     directory = None
@@ -160,7 +172,9 @@ def assign_command(
     err(f"wrote {output}")
     attrs = {"period": period or "", "disclosure": policy.id,
              "boundaries": boundaries.path.name if boundaries.path else "bundled"}  # fmt: skip
-    files = [("cases", p) for p in (cases, ssd_address, postcodes) if p is not None]
+    files = [("exercise", ex.settings.path)] if ex.settings.path is not None else []
+    files += [(role, p) for role, p in (("cases", cases), ("ssd address", ssd_address),
+                                        ("postcode directory", postcodes)) if p is not None]  # fmt: skip
     if boundaries.path is not None:
         files.append(("boundaries", boundaries.path))
     write_provenance(output, Provenance(files, attrs, None, command_line(ctx)))
