@@ -94,7 +94,9 @@ def _voronoi_wards(n: int):
     side = 300_000.0  # a region the size of a large English region
     seeds = shapely.multipoints(rng.uniform(0, side, (n, 2)))
     box = shapely.box(0, 0, side, side)
-    cells = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=box)), box)
+    cells = shapely.intersection(
+        shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=box)), box
+    )
     # Densify so each ward has a realistic number of vertices (~80), not a bare Voronoi hexagon.
     cells = shapely.segmentize(cells, side / np.sqrt(n) / 12)
     frame = gpd.GeoDataFrame({"ward_code": [f"W{i:05d}" for i in range(len(cells))]},
