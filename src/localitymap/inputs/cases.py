@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 250_000
 #: British National Grid's extent (metres), with a margin; coordinates outside are not GB.
 BNG_EXTENT = (-10_000.0, -10_000.0, 710_000.0, 1_300_000.0)
-INVALID_COORDINATES = "invalid coordinates"
-NO_LOCATION = "no location"
 
 _PATTERNS: dict[str, list[str]] = {
     "postcode": [r"postcode", r"post_code", r".*_postcode", r"postcode_.*", r"pcd[s78]?", r"zip"],
@@ -268,17 +266,18 @@ def locate(
     *,
     postcodes: pd.Series | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Easting, northing (NaN where unknown) and reason (``assigned`` where a location was found)
-    for each row of ``chunk``; ``postcodes`` overrides the postcode column (the SSD adapter)."""
+    """Easting, northing (NaN where unknown) and reason code (:mod:`localitymap.inputs.reasons`;
+    0 where a location was found) for each row of ``chunk``; ``postcodes`` overrides the postcode
+    column (the SSD adapter)."""
     import numpy as np
     import pandas as pd
 
-    from localitymap.inputs.postcodes import OK
+    from localitymap.inputs import reasons as R
 
     n = len(chunk)
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
-    reason = np.full(n, NO_LOCATION, dtype=object)
+    reason = np.full(n, R.NO_LOCATION, dtype=np.int8)
     todo = np.ones(n, dtype=bool)
 
     def numbers(col: str) -> np.ndarray:
@@ -304,15 +303,17 @@ def locate(
         ok = np.isfinite(px) & np.isfinite(py) & (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)
         rows = np.flatnonzero(present)
         x[rows[ok]], y[rows[ok]] = px[ok], py[ok]
-        reason[rows] = np.where(ok, OK, INVALID_COORDINATES)
+        reason[rows] = np.where(ok, R.PLACED, R.INVALID_COORDINATES)
         todo[rows] = False
     pcs = postcodes if postcodes is not None else (chunk[cols.postcode] if cols.postcode else None)
     if pcs is not None and directory is not None:
         # Rows whose coordinates were unusable fall back to their postcode when they have one.
-        retry = todo | ((reason == INVALID_COORDINATES) & pcs.notna().to_numpy())
+        retry = todo
+        if pairs:
+            retry = todo | ((reason == R.INVALID_COORDINATES) & pcs.notna().to_numpy())
         if retry.any():
             found = directory.resolve(pcs.to_numpy(dtype=object)[retry])
-            x[retry], y[retry], reason[retry] = found.easting, found.northing, found.reason
+            x[retry], y[retry], reason[retry] = found.easting, found.northing, found.code
     return x, y, reason
 
 

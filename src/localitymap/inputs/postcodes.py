@@ -39,24 +39,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError
+from localitymap.inputs import reasons as R
 from localitymap.paths import display_path
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-OK = "assigned"
+OK = R.LABELS[R.PLACED]
 #: Every reason a postcode gives no usable location, in the order summaries list them.
-REASONS = (
-    "missing postcode",
-    "invalid postcode",
-    "sector-only postcode",
-    "district-only postcode",
-    "unknown postcode",
-    "terminated postcode",
-    "large-user (non-residential) postcode",
-    "postcode without grid reference",
-)
+REASONS = R.LABELS[R.MISSING_POSTCODE : R.NO_GRID_REFERENCE + 1]
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _FULL = re.compile(rf"{_OUTWARD}[0-9][A-Z]{{2}}")
 _SECTOR = re.compile(rf"{_OUTWARD}[0-9]")
@@ -89,17 +81,26 @@ def classify(values: Iterable[Any] | pd.Series) -> pd.Series:
     Well-formed full postcodes are ``unknown postcode``; the caller decides, by looking them up,
     whether they are known.
     """
+    import pandas as pd
+
+    codes = classify_codes(values)
+    return pd.Series([R.LABELS[c] for c in codes], dtype=object)
+
+
+def classify_codes(values: Iterable[Any] | pd.Series) -> np.ndarray:
+    """:func:`classify` as reason codes (:mod:`localitymap.inputs.reasons`)."""
     import numpy as np
     import pandas as pd
 
-    c = normalise(values)
+    c = normalise(pd.Series(list(values) if not isinstance(values, pd.Series) else values,
+                            dtype=object))  # fmt: skip
     filled = c.fillna("")
-    out = np.full(len(c), "invalid postcode", dtype=object)
-    out[filled.str.fullmatch(_DISTRICT.pattern).to_numpy(dtype=bool)] = "district-only postcode"
-    out[filled.str.fullmatch(_SECTOR.pattern).to_numpy(dtype=bool)] = "sector-only postcode"
-    out[filled.str.fullmatch(_FULL.pattern).to_numpy(dtype=bool)] = "unknown postcode"
-    out[(filled == "").to_numpy(dtype=bool)] = "missing postcode"
-    return pd.Series(out, index=c.index, dtype=object)
+    out = np.full(len(c), R.INVALID_POSTCODE, dtype=np.int8)
+    out[filled.str.fullmatch(_DISTRICT.pattern).to_numpy(dtype=bool)] = R.DISTRICT_ONLY
+    out[filled.str.fullmatch(_SECTOR.pattern).to_numpy(dtype=bool)] = R.SECTOR_ONLY
+    out[filled.str.fullmatch(_FULL.pattern).to_numpy(dtype=bool)] = R.UNKNOWN_POSTCODE
+    out[(filled == "").to_numpy(dtype=bool)] = R.MISSING_POSTCODE
+    return out
 
 
 def find_directory_columns(headers: list[str]) -> dict[str, str]:
@@ -128,19 +129,24 @@ def find_directory_columns(headers: list[str]) -> dict[str, str]:
 
 @dataclass
 class Resolved:
-    """Coordinates for each input postcode (NaN where none) and the reason (``assigned`` when found)."""
+    """Coordinates for each input postcode (NaN where none) and why not: ``code`` holds reason
+    codes (:mod:`localitymap.inputs.reasons`, 0 when found), :attr:`reason` their texts."""
 
     easting: np.ndarray
     northing: np.ndarray
-    reason: np.ndarray  # object array of REASONS or OK
+    code: np.ndarray  # int8
+
+    @property
+    def reason(self) -> np.ndarray:
+        """The reason texts (``assigned`` when found), an object array."""
+        import numpy as np
+
+        return np.asarray(R.LABELS, dtype=object)[self.code]
 
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_FLAGS = (
-    "terminated postcode",
-    "large-user (non-residential) postcode",
-    "postcode without grid reference",
-)
+#: Reasons a directory can attach to a postcode, by flag value 1, 2, 3 (0: none).
+_FLAGS = (R.TERMINATED, R.LARGE_USER, R.NO_GRID_REFERENCE)
 _WIDTH = 16  # longer texts are not postcodes, whatever their padding
 
 
@@ -225,6 +231,7 @@ class PostcodeDirectory:
             ) from None
 
         def load(letters: set[str]) -> pd.DataFrame:
+            import numpy as np
             import pandas as pd
 
             frames, todo = [], set()
@@ -245,7 +252,8 @@ class PostcodeDirectory:
                 fresh = _standard(df["pcd"], df["oseast1m"], df["osnrth1m"], None, None, None)
                 first = df["pcd"].str[0].to_numpy(object)[fresh.index.to_numpy()]
                 for letter in todo:
-                    _write_cache(__version__, letter, fresh[first == letter])
+                    part = fresh[first == letter]
+                    _write_cache(__version__, letter, part.iloc[np.argsort(part["key"].to_numpy())])
                 frames.append(fresh)
             return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
@@ -340,7 +348,8 @@ class PostcodeDirectory:
             north = frame["northing"].to_numpy("float64")
             flag = frame["flag"].to_numpy(np.int8)
         # Sorted for searchsorted. A directory lists each postcode once; were one listed twice,
-        # the look-up finds the first of them in this (stable) order.
+        # the look-up finds the first of them in this (stable) order. Cached letters are stored
+        # sorted, and a stable sort merges sorted runs in about linear time.
         order = np.argsort(keys, kind="stable")
         self._keys, self._easting, self._northing, self._flag = (
             keys[order],
@@ -370,7 +379,7 @@ class PostcodeDirectory:
         self._ensure({_ALPHABET[i - 1] for i in np.unique(first) if i > 10})
         n = len(raw)
         # Sorted queries walk the sorted keys in step: about 3x faster than random probes.
-        order = np.argsort(code, kind="stable")
+        order = np.argsort(code)
         pos = np.empty(n, dtype=np.int64)
         pos[order] = np.searchsorted(self._keys, code[order])
         pos[pos >= len(self._keys)] = 0
@@ -379,18 +388,19 @@ class PostcodeDirectory:
             hit &= self._keys[pos] == code
         easting = np.full(n, np.nan)
         northing = np.full(n, np.nan)
-        reason = np.full(n, OK, dtype=object)
-        easting[hit] = self._easting[pos[hit]]
-        northing[hit] = self._northing[pos[hit]]
-        flag = np.zeros(n, dtype=np.int8)
-        flag[hit] = self._flag[pos[hit]]
-        flagged = flag > 0
-        reason[flagged] = np.asarray(_FLAGS, dtype=object)[flag[flagged] - 1]
-        located = np.isfinite(easting) & np.isfinite(northing) & ~((easting == 0) & (northing == 0))
-        reason[hit & ~flagged & ~located] = "postcode without grid reference"
-        if (~hit).any():
-            reason[~hit] = classify(raw[~hit]).to_numpy()
-        unusable = reason != OK
+        reason = np.zeros(n, dtype=np.int8)
+        where = pos[hit]
+        easting[hit] = self._easting[where]
+        northing[hit] = self._northing[where]
+        flag = self._flag[where]
+        located = np.isfinite(easting[hit]) & np.isfinite(northing[hit])
+        located &= ~((easting[hit] == 0) & (northing[hit] == 0))
+        found = np.where(flag > 0, np.asarray((0, *_FLAGS), dtype=np.int8)[flag],
+                         np.where(located, R.PLACED, R.NO_GRID_REFERENCE))  # fmt: skip
+        reason[hit] = found
+        if not hit.all():
+            reason[~hit] = classify_codes(raw[~hit])
+        unusable = reason != R.PLACED
         easting[unusable] = np.nan
         northing[unusable] = np.nan
         return Resolved(easting, northing, reason)

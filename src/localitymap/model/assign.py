@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError
+from localitymap.inputs import reasons as _R
 from localitymap.paths import display_path
 
 if TYPE_CHECKING:
@@ -176,9 +177,9 @@ class WardIndex:
 # ---------------------------------------------------------------------------------------------
 # Records to ward counts: the whole `assign` job as a library call.
 
-OUTSIDE_WARDS = "outside the exercise's wards"
-NO_ADDRESS = "no valid address on the date"
-NO_PERSON = "no person id"
+OUTSIDE_WARDS = _R.LABELS[_R.OUTSIDE_WARDS]
+NO_ADDRESS = _R.LABELS[_R.NO_ADDRESS]
+NO_PERSON = _R.LABELS[_R.NO_PERSON]
 UNCATEGORISED = "uncategorised"
 #: More distinct values than this in a category column means it is not a category (perhaps an id
 #: or a name): refused rather than turned into hundreds of columns of case-level text.
@@ -207,9 +208,9 @@ class Assignment:
         """``reason, rows`` with ``assigned`` first and the input total last; it reconciles."""
         import pandas as pd
 
-        from localitymap.inputs.postcodes import OK
+        from localitymap.inputs.reasons import LABELS
 
-        order = [OK, *sorted((r for r in self.reasons if r != OK), key=_reason_rank)]
+        order = [LABELS[0], *(r for r in LABELS[1:] if self.reasons.get(r))]
         counts = [self.reasons.get(r, 0) for r in order]
         return pd.DataFrame(
             {"reason": [*order, f"input {self.unit}"], "rows": [*counts, self.rows]}
@@ -219,14 +220,6 @@ class Assignment:
     def reconciles(self) -> bool:
         """Whether the assigned and every reason add up to the input rows."""
         return sum(self.reasons.values()) == self.rows
-
-
-def _reason_rank(reason: str) -> tuple[int, str]:
-    from localitymap.inputs.cases import INVALID_COORDINATES, NO_LOCATION
-    from localitymap.inputs.postcodes import REASONS
-
-    known = [NO_PERSON, NO_ADDRESS, NO_LOCATION, INVALID_COORDINATES, *REASONS, OUTSIDE_WARDS]
-    return (known.index(reason), "") if reason in known else (len(known), reason)
 
 
 def assign_records(
@@ -264,8 +257,9 @@ def assign_records(
     import pandas as pd
 
     from localitymap.inputs import cases as cs
+    from localitymap.inputs import reasons as R
     from localitymap.inputs.indicators import slugify
-    from localitymap.inputs.postcodes import OK, PostcodeDirectory
+    from localitymap.inputs.postcodes import PostcodeDirectory
 
     names = names or {}
     named = dict(columns or {})
@@ -330,7 +324,8 @@ def assign_records(
 
     n_wards = len(index.codes)
     totals: dict[str, np.ndarray] = {}
-    reasons: dict[str, int] = {}
+    tally = np.zeros(len(R.LABELS), dtype=np.int64)
+    labels = np.asarray(R.LABELS, dtype=object)
     reject_parts: list[pd.DataFrame] = []
     rows = 0
     for chunk in chunks:
@@ -354,12 +349,12 @@ def assign_records(
         else:
             needs_pc = cols.postcode is not None
             x, y, reason = cs.locate(chunk, cols, get_directory() if needs_pc else None)
-        reason[missing_person] = NO_PERSON
-        reason[no_address] = NO_ADDRESS
+        reason[missing_person] = R.NO_PERSON
+        reason[no_address] = R.NO_ADDRESS
         where = np.full(len(chunk), OUTSIDE, dtype=np.int32)
-        placed = reason == OK
+        placed = reason == R.PLACED
         where[placed] = index.locate(x[placed], y[placed])
-        reason[placed & (where < 0)] = OUTSIDE_WARDS
+        reason[placed & (where < 0)] = R.OUTSIDE_WARDS
         placed &= where >= 0
         if cols.category is not None:
             cats = chunk[cols.category].astype(object)
@@ -380,13 +375,11 @@ def assign_records(
             totals[indicator] = totals.get(indicator, 0) + np.bincount(
                 where[placed], minlength=n_wards
             )
-        # Hash-based counting: sorting a million strings (np.unique) would cost a second.
-        for value, count in pd.Series(reason, dtype=object).value_counts(sort=False).items():
-            reasons[str(value)] = reasons.get(str(value), 0) + int(count)
+        tally += np.bincount(reason, minlength=len(R.LABELS))
         bad = ~placed
         if bad.any():
             part = pd.DataFrame({"row": chunk.index.to_numpy()[bad],
-                                 "reason": pd.Series(reason[bad], dtype=object)})  # fmt: skip
+                                 "reason": pd.Series(labels[reason[bad]], dtype=object)})  # fmt: skip
             if keep_fields:
                 kept = chunk[bad.tolist()].reset_index(drop=True)
                 part = pd.concat([part, kept], axis=1)
@@ -411,4 +404,5 @@ def assign_records(
         if reject_parts
         else pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype=object)})
     )
+    reasons = {R.LABELS[k]: int(v) for k, v in enumerate(tally) if v}
     return Assignment(counts, reasons, rows, rejects, notes, unit)
