@@ -187,6 +187,24 @@ def _check_same(ours: Path, theirs: Path) -> None:
         raise SystemExit("assign and the sjoin reference disagree; the benchmark is void")
 
 
+def bench_flat_memory(folder: Path, cases: Path) -> tuple[str, float, float, str]:
+    """Peak memory of whole-process `assign` on the file and on the file three times over: chunked
+    reading keeps it flat (only counts and the rejects' row numbers grow with the input)."""
+    big = folder / "cases3.csv"
+    with big.open("w") as out, cases.open() as src:
+        header = src.readline()
+        body = src.read()
+        out.write(header + body + body + body)
+    peaks = []
+    for path in (cases, big):
+        cmd = ["/usr/bin/time", "-f", "%M", str(BIN / "localitymap"), "assign", str(path),
+               "--category-col", "kind", "-o", str(folder / "mem.csv"), "--force"]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
+    print(f"  (peak {peaks[0]:.0f} MB for {ROWS:,} rows, {peaks[1]:.0f} MB for {3 * ROWS:,})")
+    return ("peak memory, 3x the rows / 1x (flat = 1)", peaks[1] / peaks[0], 1.25, "<=")
+
+
 def bench_resolution(cases: Path) -> tuple[str, float, float, str]:
     import pandas as pd
 
@@ -220,6 +238,8 @@ def main() -> int:
         cases = _postcode_file(folder, ROWS)
         results.append(bench_resolution(cases))
         results.append(bench_whole_process(folder, cases))
+        if Path("/usr/bin/time").exists():
+            results.append(bench_flat_memory(folder, cases))
     failed = 0
     print(f"{'measure':<48} {'value':>14} {'target':>12}  result")
     for name, value, target, op in results:

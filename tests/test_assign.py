@@ -332,3 +332,12 @@ def test_cli_takes_boundaries_period_and_policy_from_the_exercise_file(tmp_path,
     manifest = json.loads((tmp_path / "w.csv.manifest.json").read_text())
     roles = {i["role"] for i in manifest["inputs"]}
     assert {"exercise", "cases", "boundaries"} <= roles
+
+
+def test_progress_is_reported_per_chunk(tmp_path, index, spots):
+    e, n = spots[A]
+    path = tmp_path / "p.csv"
+    pd.DataFrame({"easting": [e] * 25, "northing": [n] * 25}).to_csv(path, index=False)
+    seen: list[int] = []
+    r = assign_records(path, index, chunk_rows=10, progress=seen.append)
+    assert seen == [10, 20, 25] and int(r.counts.loc[A, "cases"]) == 25
