@@ -46,6 +46,9 @@ OUTSIDE = -1
 #: Up to this many wards, each ward scans the points' coordinates directly (a few vectorised
 #: comparisons per ward beat sorting the points into a grid).
 FEW_WARDS = 128
+#: Grid cell side as a share of the median ward extent: smaller cells send fewer far points to
+#: each ward, at the cost of more runs per ward (1.0 measured best on ~7,000 Voronoi wards).
+CELL_FACTOR = 1.0
 #: Points placed per block: bounds the temporary arrays whatever the input's length.
 BLOCK = 1 << 20
 
@@ -78,7 +81,7 @@ class WardIndex:
         bounds = shapely.bounds(geoms)
         extent = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
         cell = float(np.median(extent)) if len(extent) else 1.0
-        return cls([str(c) for c in codes[order]], geoms, bounds, max(cell, 1.0))
+        return cls([str(c) for c in codes[order]], geoms, bounds, max(cell * CELL_FACTOR, 1.0))
 
     def locate(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The ward position (into :attr:`codes`) of each point, or ``-1`` when in no ward.
@@ -128,7 +131,7 @@ class WardIndex:
         nrows = int((hi[1] - lo[1]) // self.cell) + 1
         cell_id = ((y - lo[1]) // self.cell).astype("int64") * ncols
         cell_id += ((x - lo[0]) // self.cell).astype("int64")
-        order = np.argsort(cell_id, kind="stable")
+        order = np.argsort(cell_id)  # order within a cell does not matter
         starts = np.zeros(nrows * ncols + 1, dtype="int64")
         np.cumsum(np.bincount(cell_id, minlength=nrows * ncols), out=starts[1:])
         del cell_id
@@ -136,19 +139,18 @@ class WardIndex:
         found = np.full(len(x), OUTSIDE, dtype="int32")
         cells = ((self.bounds - np.tile(lo, 2)) // self.cell).astype("int64")
         for w, (c0, r0, c1, r1) in enumerate(cells):
-            spans = [
-                (starts[r * ncols + c0], starts[r * ncols + c1 + 1]) for r in range(r0, r1 + 1)
-            ]
-            idx = (
-                np.concatenate([np.arange(a, b) for a, b in spans])
-                if len(spans) > 1
-                else (np.arange(*spans[0]))
-            )
-            if not len(idx):
+            # One contiguous run of sorted points per grid row the ward's box spans.
+            runs = [(starts[r * ncols + c0], starts[r * ncols + c1 + 1]) for r in range(r0, r1 + 1)]
+            runs = [(a, b) for a, b in runs if b > a]
+            if not runs:
                 continue
+            if len(runs) == 1:
+                idx = np.arange(*runs[0])
+            else:
+                idx = np.concatenate([np.arange(a, b) for a, b in runs])
             x0, y0, x1, y1 = self.bounds[w]
             px, py = sx[idx], sy[idx]
-            keep = (found[idx] < 0) & (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)
+            keep = (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1) & (found[idx] < 0)
             idx = idx[keep]
             if len(idx):
                 found[idx[shapely.intersects_xy(self.geometries[w], px[keep], py[keep])]] = w
