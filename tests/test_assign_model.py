@@ -163,3 +163,28 @@ def test_boundary_rule_with_many_wards_uses_the_grid_path_and_agrees():
         assert index.codes[w] == min(touching)
     counts, outside = index.count(x, y)
     assert counts.sum() == len(x) and outside == 0
+
+
+def test_exercise_wards_are_cached_and_read_back_identically(tmp_path, monkeypatch):
+    from localitymap.exercise import Exercise
+    from localitymap.model.assign import exercise_wards
+
+    monkeypatch.setenv("LOCALITYMAP_CACHE", str(tmp_path))
+    first = exercise_wards(Exercise.load(None))
+    assert len(list(tmp_path.glob("wards-*.npz"))) == 1
+    ex = Exercise.load(None)
+    monkeypatch.setattr(Exercise, "boundaries", property(lambda self: 1 / 0))  # must not be read
+    again = exercise_wards(ex)
+    assert again.index.codes == first.index.codes and again.names == first.names
+    assert again.path == first.path and again.path.name.endswith(".geojson")
+    rng = np.random.default_rng(9)
+    x0, y0, x1, y1 = (
+        first.index.bounds[:, :2].min(0).tolist() + first.index.bounds[:, 2:].max(0).tolist()
+    )
+    x, y = rng.uniform(x0, x1, 20_000), rng.uniform(y0, y1, 20_000)
+    assert (again.index.locate(x, y) == first.index.locate(x, y)).all()
+    # A damaged cache file is read past: the boundaries are read again.
+    next(tmp_path.glob("wards-*.npz")).write_bytes(b"junk")
+    monkeypatch.undo()
+    monkeypatch.setenv("LOCALITYMAP_CACHE", str(tmp_path))
+    assert exercise_wards(Exercise.load(None)).index.codes == first.index.codes

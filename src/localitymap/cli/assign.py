@@ -108,7 +108,7 @@ def assign_command(
     """
     from localitymap.cli._common import Provenance, command_line, write_provenance
     from localitymap.exercise import PUBLIC_DEFAULT, Exercise
-    from localitymap.model.assign import WardIndex, assign_records
+    from localitymap.model.assign import assign_records, exercise_wards
     from localitymap.publication.disclosure import get_policy
     from localitymap.renderers.export import write_atomic
 
@@ -135,9 +135,10 @@ def assign_command(
         if as_at is None:
             raise typer.BadParameter("--ssd-address needs --as-at YYYY-MM-DD (or --period YYYY-MM)")
         err(f"note: addresses taken as at {as_at}, the end of the period")
-    boundaries = ex.boundaries
-    index = WardIndex.from_frame(boundaries.frame)
-    names = dict(zip(boundaries.frame["ward_code"], boundaries.frame["ward_name"], strict=True))
+    wards_ = exercise_wards(ex)
+    for line in wards_.warnings:
+        err(f"warning: {line}")
+    index, names, boundary_path = wards_.index, wards_.names, wards_.path
     directory = None
     if postcodes is not None:
         from localitymap.inputs.postcodes import PostcodeDirectory
@@ -157,7 +158,7 @@ def assign_command(
     lines = [
         f"# Counted by localitymap assign from {result.rows} input {result.unit}"
         + (f", addresses as at {as_at}" if ssd_address is not None else "")
-        + f"; boundaries: {boundaries.path.name if boundaries.path else 'bundled'}.",
+        + f"; boundaries: {boundary_path.name if boundary_path else 'bundled'}.",
         f"# Disclosure control: {policy.id}"
         + (
             f" (counts 1 to {policy.threshold} shown as {policy.symbol}; "
@@ -171,12 +172,12 @@ def assign_command(
     write_atomic(output, "\n".join(lines) + "\n" + table.to_csv(index=False), force=force)
     err(f"wrote {output}")
     attrs = {"period": period or "", "disclosure": policy.id,
-             "boundaries": boundaries.path.name if boundaries.path else "bundled"}  # fmt: skip
+             "boundaries": boundary_path.name if boundary_path else "bundled"}  # fmt: skip
     files = [("exercise", ex.settings.path)] if ex.settings.path is not None else []
     files += [(role, p) for role, p in (("cases", cases), ("ssd address", ssd_address),
                                         ("postcode directory", postcodes)) if p is not None]  # fmt: skip
-    if boundaries.path is not None:
-        files.append(("boundaries", boundaries.path))
+    if boundary_path is not None:
+        files.append(("boundaries", boundary_path))
     write_provenance(output, Provenance(files, attrs, None, command_line(ctx)))
     if len(result.rejects):
         write_atomic(rejects_path, result.rejects.to_csv(index=False), force=force)

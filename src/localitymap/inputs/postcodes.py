@@ -373,8 +373,18 @@ class PostcodeDirectory:
         ([532000.0], ['assigned', 'sector-only postcode', 'unknown postcode'])
         """
         import numpy as np
+        import pandas as pd
 
-        raw = np.asarray(postcodes, dtype=object)
+        given = np.asarray(postcodes, dtype=object)
+        # Case files repeat postcodes (siblings, long-stay addresses, a borough's few thousand
+        # postcodes): look each distinct text up once, then spread the answers back.
+        inverse, distinct = pd.factorize(given, use_na_sentinel=False)
+        found = self._resolve_distinct(np.asarray(distinct, dtype=object))
+        return Resolved(found.easting[inverse], found.northing[inverse], found.code[inverse])
+
+    def _resolve_distinct(self, raw: np.ndarray) -> Resolved:
+        import numpy as np
+
         code, first = encode(raw)
         self._ensure({_ALPHABET[i - 1] for i in np.unique(first) if i > 10})
         n = len(raw)

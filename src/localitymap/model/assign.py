@@ -176,6 +176,106 @@ class WardIndex:
         return counts, int((where < 0).sum())
 
 
+@dataclass
+class ExerciseWards:
+    """The exercise's wards ready for :meth:`WardIndex.locate`: index, names, boundary file, and
+    the warnings reading the boundaries gave (repaired geometry...)."""
+
+    index: WardIndex
+    names: dict[str, str]
+    path: Path | None
+    warnings: list[str]
+
+
+def exercise_wards(exercise: Any) -> ExerciseWards:
+    """The wards of an :class:`~localitymap.exercise.Exercise`, through a cache.
+
+    Reading boundaries needs geopandas, pyogrio and pyproj (about 0.4 s of a run before any
+    work); the validated, British-National-Grid polygons are kept as WKB in the cache folder
+    (:func:`localitymap.inputs.postcodes.cache_dir`), keyed by the SHA-256 of the boundary and
+    register files, the column options and the code that reads them, so any change rebuilds it.
+    """
+    import hashlib
+
+    from localitymap.inputs.postcodes import cache_dir
+    from localitymap.model import geo
+    from localitymap.paths import data_dir
+
+    s = exercise.settings
+    path = (
+        Path(s.wards) if s.wards is not None else data_dir() / "wards" / geo.DEFAULT_BOUNDARIES_BNG
+    )
+    digest = hashlib.sha256()
+    for part in (
+        path,
+        Path(s.register) if s.register else None,
+        Path(geo.__file__),
+        Path(__file__),
+    ):
+        digest.update(part.read_bytes() if part is not None and part.is_file() else b"-")
+    digest.update(f"{s.ward_code_column}|{s.ward_name_column}".encode())
+    folder = cache_dir()
+    cached = folder / f"wards-{digest.hexdigest()[:32]}.npz" if folder is not None else None
+    found = _read_wards(cached) if cached is not None else None
+    if found is not None:
+        return ExerciseWards(found[0], found[1], path, found[2])
+    b = exercise.boundaries
+    warnings = [p.one_line() for p in b.report.problems if p.severity != "error"]
+    index = WardIndex.from_frame(b.frame)
+    names = dict(zip(b.frame["ward_code"], b.frame["ward_name"], strict=True))
+    if cached is not None:
+        _write_wards(cached, index, names, warnings)
+    return ExerciseWards(index, names, b.path, warnings)
+
+
+def _write_wards(path: Path, index: WardIndex, names: dict[str, str], warnings: list[str]) -> None:
+    import json
+    import os
+    import tempfile
+
+    import numpy as np
+    import shapely
+
+    wkb = shapely.to_wkb(index.geometries)
+    sizes = np.array([len(w) for w in wkb], dtype=np.int64)
+    meta = json.dumps({"codes": index.codes, "names": [names.get(c, c) for c in index.codes],
+                       "warnings": warnings, "cell": index.cell})  # fmt: skip
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, meta=np.frombuffer(meta.encode(), dtype=np.uint8), sizes=sizes,
+                     wkb=np.frombuffer(b"".join(wkb), dtype=np.uint8))  # fmt: skip
+        Path(tmp).replace(path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _read_wards(path: Path) -> tuple[WardIndex, dict[str, str], list[str]] | None:
+    import json
+
+    import numpy as np
+    import shapely
+
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            sizes, blob = z["sizes"], z["wkb"].tobytes()
+    except (OSError, ValueError, KeyError):
+        return None  # damaged: read the boundaries again
+    ends = np.cumsum(sizes)
+    geoms = shapely.from_wkb([blob[e - n : e] for e, n in zip(ends, sizes, strict=True)])
+    shapely.prepare(geoms)
+    codes = list(meta["codes"])
+    index = WardIndex(codes, geoms, shapely.bounds(geoms), float(meta["cell"]))
+    return index, dict(zip(codes, meta["names"], strict=True)), list(meta["warnings"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Records to ward counts: the whole `assign` job as a library call.
 
