@@ -11,10 +11,12 @@ import typer
 
 from localitymap import __version__
 from localitymap.cli import (
+    allocate,
     assign,
     compare,
     composite,
     crosswalk,
+    design,
     findings,
     funnel,
     init,
@@ -77,6 +79,9 @@ app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)
 app.command("assign")(assign.assign_command)
+app.command("allocate")(allocate.allocate_command)
+app.command("design")(design.design_command)
+app.command("whatif")(design.whatif_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 
