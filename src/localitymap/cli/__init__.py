@@ -12,6 +12,7 @@ import typer
 from localitymap import __version__
 from localitymap.cli import (
     allocate,
+    assign,
     compare,
     composite,
     crosswalk,
@@ -95,6 +96,7 @@ app.command("allocate", short_help="Posts per locality team from demand.")(
 )
 app.command("design", short_help="Propose balanced contiguous localities.")(design.design_command)
 app.command("whatif", short_help="Demand and balance after moving wards.")(design.whatif_command)
+app.command("assign", short_help="Case records to ward counts, offline.")(assign.assign_command)
 app.add_typer(schemes.app, name="schemes", short_help="List, show and check locality schemes.")
 app.add_typer(wards.app, name="wards", short_help="Fetch ward boundaries and registers.")
 
