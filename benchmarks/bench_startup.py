@@ -84,7 +84,7 @@ CASES = [
     Case(
         # boundaries, shared borders and 40 restarts of the search, on top of geopandas
         "design --k 6",
-        [str(BIN / "localitymap"), "design", "--k", "6", "--balance", "cp_plans,lac"],
+        [str(BIN / "localitymap"), "design", "-s", "icn6", "--k", "6", "--balance", "cp_plans,lac"],
         [sys.executable, "-c", "import geopandas"],
         2.0,
     ),
