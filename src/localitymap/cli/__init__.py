@@ -11,9 +11,11 @@ import typer
 
 from localitymap import __version__
 from localitymap.cli import (
+    allocate,
     compare,
     composite,
     crosswalk,
+    design,
     findings,
     funnel,
     init,
@@ -75,6 +77,9 @@ app.command("report")(report.report_command)
 app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)
+app.command("allocate")(allocate.allocate_command)
+app.command("design")(design.design_command)
+app.command("whatif")(design.whatif_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 
