@@ -24,6 +24,8 @@ def verify_command(
 
     Exits 0 when everything is unchanged, 3 when an input or the output changed, is missing or
     lies outside the folders verify reads.
+
+    Example: localitymap verify report.docx.manifest.json
     """
     from localitymap.errors import EXIT_VALIDATE, visible
     from localitymap.publication.manifest import verify
