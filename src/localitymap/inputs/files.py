@@ -91,6 +91,8 @@ def clean_cell(text: str) -> tuple[str, str]:
     >>> clean_cell("Child\\nprotection\\u202e plans\\x1b")
     ('Child protection plans', 'U+202E U+001B')
     """
+    if text.isprintable():  # the usual cell: no control, format or unusual space character
+        return text.strip(), ""
     text = _LINE_BREAKS.sub(" ", text.replace("\xa0", " "))
     removed = " ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in UNSAFE_CHARACTERS.findall(text)))
     if removed:
@@ -360,6 +362,8 @@ def quote_sheet(name: str) -> str:
 def _refuse_uncalculated(path: Path, shown: str, title: str, unset: set[tuple[int, int]]) -> None:
     """A formula saved without its result (a workbook written by a script, never opened in
     Excel) reads as empty; refuse it by name rather than report the wards as missing."""
+    if not unset or not _has_formulas(path):
+        return
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -381,6 +385,28 @@ def _refuse_uncalculated(path: Path, shown: str, title: str, unset: set[tuple[in
             f"{shown}[{title}]: {len(found)} formula cell(s) have no saved result ({listed})",
             hint="open and save it in Excel (so the results are stored), or export CSV",
         )
+
+
+def _has_formulas(path: Path) -> bool:
+    """True when any sheet of the workbook holds a formula element (a quick scan of the XML, so
+    the slower second reading is only done for workbooks that have formulas)."""
+    import zipfile
+
+    pattern = re.compile(rb"<(?:\w+:)?f[ >/]")
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with z.open(name) as fh:
+                    tail = b""
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        if pattern.search(tail + block):
+                            return True
+                        tail = block[-16:]
+    except (OSError, zipfile.BadZipFile):
+        return True  # let openpyxl say what is wrong
+    return False
 
 
 def _cell_text(value: object) -> str:
