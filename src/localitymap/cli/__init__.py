@@ -11,6 +11,7 @@ import typer
 
 from localitymap import __version__
 from localitymap.cli import (
+    benchmark,
     compare,
     composite,
     crosswalk,
@@ -73,6 +74,7 @@ app.command("report")(report.report_command)
 app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)
+app.command("benchmark")(benchmark.benchmark_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 

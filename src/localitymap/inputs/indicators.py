@@ -87,6 +87,7 @@ class Indicator:
     description: str = ""
     headline: str = ""
     statistic: str = "rate"
+    benchmark: str = ""  # the DfE LAIT measure that puts it in context (data/benchmarks)
     in_catalogue: bool = True
 
 
