@@ -15,6 +15,7 @@ from localitymap.cli import (
     compare,
     composite,
     crosswalk,
+    dashboard,
     findings,
     funnel,
     map,
@@ -75,6 +76,7 @@ app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)
 app.command("benchmark")(benchmark.benchmark_command)
+app.command("dashboard")(dashboard.dashboard_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 
