@@ -19,6 +19,7 @@ from localitymap.cli import (
     findings,
     funnel,
     map,
+    profiles,
     report,
     rollup,
     schemes,
@@ -77,6 +78,7 @@ app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)
 app.command("benchmark")(benchmark.benchmark_command)
 app.command("dashboard")(dashboard.dashboard_command)
+app.command("profiles")(profiles.profiles_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 
