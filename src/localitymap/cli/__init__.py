@@ -18,6 +18,7 @@ from localitymap.cli import (
     dashboard,
     findings,
     funnel,
+    init,
     map,
     profiles,
     report,
@@ -66,6 +67,7 @@ def _main(
         logging.basicConfig(level=logging.INFO, format="localitymap: %(message)s")
 
 
+app.command("init")(init.init_command)
 app.command("rollup")(rollup.rollup_command)
 app.command("validate")(validate.validate_command)
 app.command("map")(map.map_command)

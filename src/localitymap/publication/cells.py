@@ -47,6 +47,11 @@ def format_rank(rank: object, best: object, worst: object, *, tied: bool = False
     return f"{int(rank)}{'=' if tied else ''}"  # type: ignore[call-overload]
 
 
+NOT_FOR_PUBLICATION = (
+    "NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only."
+)
+
+
 def caption(attrs: dict[str, object]) -> list[str]:
     """Lines every output carries under its table: data status, sources, legend."""
     lines = []
@@ -55,9 +60,11 @@ def caption(attrs: dict[str, object]) -> list[str]:
             "ILLUSTRATIVE DATA: these figures are invented for demonstration and are not real "
             "children's-services data."
         )
+    if str(attrs.get("disclosure_policy") or "none") == "none":
+        lines.append(NOT_FOR_PUBLICATION)
+    period = f" Period: {attrs['period']}." if attrs.get("period") else ""
     lines.append(
-        f"Scheme: {attrs.get('scheme_name')} ({attrs.get('scheme')}). "
-        f"Period: {attrs.get('period') or 'not stated'}. Boundaries: {attrs.get('boundaries')}."
+        f"Localities: {attrs.get('scheme_name')}.{period} Boundaries: {attrs.get('boundaries')}."
     )
     lines.append("Data: " + "; ".join(map(str, attrs.get("sources", []))))  # type: ignore[call-overload]
     missing = attrs.get("wards_without_data")

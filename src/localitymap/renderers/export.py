@@ -101,7 +101,7 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 
 def _preamble(table: pd.DataFrame) -> list[str]:
     a = table.attrs
-    head = f"localitymap rollup: {a.get('scheme_name')} ({a.get('scheme')})"
+    head = f"localitymap rollup: {a.get('scheme_name')}"
     if a.get("period"):
         head += f", period {a['period']}"
     return [head, *caption(a), f"localitymap {__version__}"]
@@ -113,6 +113,23 @@ def to_csv(table: pd.DataFrame) -> str:
     for line in _preamble(table):
         buf.write(f"# {line}\n")
     tidy(table).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def figures_csv(figures: pd.DataFrame, status: str) -> str:
+    """The table behind a chart as CSV: ``#`` lines with the chart's title and publication status,
+    then one row per point or area.
+
+    >>> import pandas as pd
+    >>> print(figures_csv(pd.DataFrame({"area": ["A"], "count": [3]}), "Internal."), end="")
+    # Internal.
+    area,count
+    A,3
+    """
+    buf = io.StringIO()
+    for line in [*figures.attrs.get("caption", []), status]:
+        buf.write(f"# {line}\n")
+    figures.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
