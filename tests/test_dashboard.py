@@ -13,16 +13,15 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from localitymap import load_scheme, read_indicators, rollup
+from localitymap import read_indicators
 from localitymap.cli import app
 from localitymap.errors import InputError
+from localitymap.exercise import Exercise
 from localitymap.inputs.benchmarks import load_benchmarks
-from localitymap.inputs.targets import Target, bundled_targets, read_targets
-from localitymap.publication.dashboard import build_dashboard
-from localitymap.publication.disclosure import protect, public_table
+from localitymap.inputs.targets import Target, bundled_targets, read_targets, targets_from
+from localitymap.publication.dashboard import build_dashboard, exercise_tables
 from localitymap.renderers.dashboard import RAG_COLOURS, to_html, to_xlsx
 from localitymap.statistics.benchmark import benchmark
-from localitymap.statistics.rates import add_rates, read_population
 
 from . import browser
 from .conftest import FEB2019, REPO
@@ -31,14 +30,11 @@ runner = CliRunner()
 CHILDREN_0_15 = 85_672  # ONS mid-2019, Croydon (data/population)
 
 
-def _tables(folder_or_periods):
-    scheme, pop, out = load_scheme("icn6"), read_population(), []
-    for item in folder_or_periods:
-        data = read_indicators(item) if isinstance(item, Path) else read_indicators(period=item)
-        t = rollup(data, scheme)
-        pub = public_table(t, protect(t, "threshold5", data=data, scheme=scheme))
-        out.append(add_rates(pub, data, scheme, pop))
-    return out
+def _tables(periods, data=None):
+    return [
+        Exercise(scheme="icn6", period=p, data=data, disclosure="threshold5").table(rates=True)
+        for p in periods
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +79,14 @@ def test_rag_follows_polarity_and_tolerance(value, polarity, expected):
 
 def test_target_file_errors_name_the_table(tmp_path):
     bad = tmp_path / "localitymap.toml"
-    bad.write_text('[targets.cp_plans]\nvalue = 45\npolarity = "down"\n')
-    with pytest.raises(InputError, match=r"\[targets.cp_plans\]: polarity 'down'"):
+    bad.write_text('[targets.cp_plans]\ntarget = 45\npolarity = "down"\n')
+    with pytest.raises(InputError, match=r"\[targets.cp_plans\] polarity must be low or high"):
         read_targets(bad)
     bad.write_text("[targets.cp_plans]\ntolerance = 3\n")
-    with pytest.raises(InputError, match="needs a number 'value'"):
+    with pytest.raises(InputError, match="needs a numeric target"):
         read_targets(bad)
+    with pytest.raises(InputError, match="tolerance must be a number"):
+        targets_from({"cp_plans": {"target": 45, "tolerance": -1}})
 
 
 def _small_periods(tmp_path: Path) -> Path:
@@ -107,7 +105,9 @@ def _small_periods(tmp_path: Path) -> Path:
 
 def test_three_periods_give_a_pooled_average_and_hidden_figures_stay_hidden(tmp_path):
     folder = _small_periods(tmp_path)
-    tables = _tables([folder / f"small_{p}.csv" for p in ("2018-02", "2019-02", "2020-02")])
+    ex = Exercise(scheme="icn6", data=folder, disclosure="threshold5")
+    tables = exercise_tables(ex)
+    assert [t.attrs["period"] for t in tables] == ["2018-02", "2019-02", "2020-02"]
     d = build_dashboard(tables, {})
     row = d.row("cp_plans")
     counts = [int(t[(t.indicator == "cp_plans") & t.is_total]["count"].iloc[0]) for t in tables]
@@ -264,3 +264,21 @@ def test_own_data_gets_no_invented_targets(tmp_path):
     page = out.read_text()
     assert "No targets are set in the exercise file" in page and 'class="rag rag-' not in page
     assert REPO.name not in page and str(tmp_path) not in page  # no local paths in public text
+
+
+def test_targets_and_authority_come_from_the_exercise_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    text = Path("localitymap.toml").read_text()
+    text += '\n[targets.cin_plans]\ntarget = 150.0\ntolerance = 2.0\npolarity = "low"\n'
+    Path("localitymap.toml").write_text(text)
+    result = runner.invoke(app, ["dashboard"])  # scheme, policy and output folder from the file
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "outputs" / "dashboard.html").read_text()
+    # only the file's target: child in need plans 155.2 per 10,000 against 150 +/- 2 -> red
+    assert page.count('class="rag rag-') == 1
+    row = page[page.index("Child in need plans") :].split("</tr>")[0]
+    assert "150.0 (lower is better)" in row and "Off target" in row and "155.2" in row
+    # the authority ("London Borough of Croydon") found in the published benchmarks
+    assert "493.6 (2025)" in row
+    assert "Children&#x27;s services dashboard: London Borough of Croydon" in page

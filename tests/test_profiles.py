@@ -10,14 +10,14 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from localitymap import load_scheme, read_indicators, rollup
+from localitymap import load_scheme, read_indicators
 from localitymap.cli import app
+from localitymap.exercise import Exercise
 from localitymap.inputs.benchmarks import load_benchmarks
-from localitymap.publication.disclosure import protect, public_table
-from localitymap.publication.profiles import build_profiles, locality_findings
+from localitymap.publication.profiles import build_profiles, exercise_profiles, locality_findings
 from localitymap.renderers.profiles import to_docx, to_html
 from localitymap.statistics.benchmark import benchmark
-from localitymap.statistics.rates import add_rates, read_population
+from localitymap.statistics.rates import read_population
 
 from . import browser
 from .conftest import FEB2019
@@ -26,14 +26,11 @@ runner = CliRunner()
 
 
 def _public(period_or_path, scheme):
-    data = (
-        read_indicators(period_or_path)
-        if isinstance(period_or_path, Path)
-        else read_indicators(period=period_or_path)
+    where = (
+        {"data": period_or_path} if isinstance(period_or_path, Path) else {"period": period_or_path}
     )
-    t = rollup(data, scheme)
-    pub = public_table(t, protect(t, "threshold5", data=data, scheme=scheme))
-    return data, add_rates(pub, data, scheme, read_population())
+    ex = Exercise(scheme=scheme.id, disclosure="threshold5", **where)
+    return ex.data, ex.table(rates=True)
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +134,12 @@ def test_profiles_command_in_both_formats(tmp_path):
         if re.search(r"^\s*(North|Central|South) (West|East)\s*$", p, re.M)
     ]
     assert len(starts) >= 6
+
+
+def test_profiles_from_the_exercise_take_the_period_before():
+    ex = Exercise(scheme="icn6", disclosure="threshold5")
+    doc = exercise_profiles(ex)
+    sw = next(s for s in doc.sections if s.title == "South West")
+    indicators = [b for b in sw.blocks if hasattr(b, "rows")][1]
+    assert indicators.header[-1] == "Change in count since February 2019"
+    assert doc.status.startswith("For general release")

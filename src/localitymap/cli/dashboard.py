@@ -1,5 +1,5 @@
 """``localitymap dashboard``: the members' dashboard, one self-contained accessible HTML file (or
-the same content as XLSX), under disclosure control."""
+the same content as XLSX), from the exercise's publishable view."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,122 +7,70 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import Provenance, command_line, emit, err, handle_errors, load_inputs
+from localitymap.cli._common import default_output, emit, err, exercise_command, provenance, status
 
 SUFFIXES = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
-Targets = Annotated[
-    Path | None,
-    typer.Option(
-        "--targets",
-        help="Exercise file (TOML) whose [targets] tables set targets and tolerances. Default: "
-        "./localitymap.toml when it has targets; the illustrative targets with the bundled data.",
-    ),
-]
 Authority = Annotated[
     str | None,
     typer.Option(
-        "--authority", help="Authority for the published benchmarks (default: the register's)."
+        "--authority",
+        help="Authority for the published benchmarks: name, DfE LA number or GSS code "
+        "(default: the exercise file's, else the ward register's).",
     ),
+]
+Benchmarks = Annotated[
+    bool,
+    typer.Option("--benchmarks/--no-benchmarks", help="Include published benchmarks (DfE)."),
 ]
 
 
-def load_periods(common: dict, data: Path | None) -> list:
-    """Every period the exercise holds, oldest first, each loaded (and protected) as the report
-    loads one."""
-    from localitymap.inputs.indicators import bundled_periods
-
-    first = load_inputs(data=data, period=None, **common)
-    periods = bundled_periods() if data is None else list(first.data.all_periods)
-    latest = first.data.period
-    periods = [p for p in periods if p and (latest is None or p <= latest)]
-    if len(periods) < 2:
-        return [first]
-    return [first if p == latest else load_inputs(data=data, period=p, **common) for p in periods]
-
-
-def find_targets(targets: Path | None, data: Path | None) -> dict:
-    from localitymap.inputs.targets import bundled_targets, read_targets
-
-    if targets is not None:
-        return read_targets(targets)
-    local = Path("localitymap.toml")
-    if local.is_file():
-        found = read_targets(local)
-        if found:
-            return found
-    return read_targets(bundled_targets()) if data is None else {}
-
-
-def context_table(authority: str | None, inputs, catalogue: Path | None):  # noqa: ANN001, ANN201
-    """The published benchmarks for the exercise's authority, or None (with a note) when the
-    benchmark data does not cover it."""
-    from localitymap.errors import InputError
-    from localitymap.inputs.benchmarks import load_benchmarks
-    from localitymap.inputs.indicators import load_catalogue
-    from localitymap.statistics.benchmark import benchmark
-
-    reg = inputs.data.register
-    try:
-        return benchmark(
-            load_benchmarks(), authority or reg.lad_code or reg.lad_name,
-            catalogue=load_catalogue(catalogue),
-        )  # fmt: skip
-    except InputError as exc:
-        err(f"note: no published benchmarks: {exc.one_line()}")
+def context_for(ex, authority: str | None, wanted: bool):  # noqa: ANN001, ANN201
+    """The published benchmarks, or None with a note on stderr saying why."""
+    if not wanted:
         return None
+    from localitymap.publication.dashboard import exercise_context
+
+    table, why = exercise_context(ex, authority)
+    if table is None:
+        err(f"note: no published benchmarks: {why}")
+    return table
 
 
-@handle_errors
+@exercise_command(default_disclosure="threshold5")
 def dashboard_command(
     ctx: typer.Context,
-    scheme: opt.Scheme,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Dashboard file: .html or .xlsx.")],
-    disclosure: opt.Disclosure = opt.DisclosurePolicy.threshold5,
-    targets: Targets = None,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Dashboard file: .html or .xlsx. Default: dashboard.html in the exercise file's "
+            "output folder.",
+        ),
+    ] = None,
     authority: Authority = None,
-    benchmarks: Annotated[
-        bool, typer.Option("--benchmarks/--no-benchmarks", help="Include published benchmarks.")
-    ] = True,
+    benchmarks: Benchmarks = True,
     title: Annotated[str | None, typer.Option("--title", help="Dashboard title.")] = None,
-    population: opt.Population = None,
-    data: opt.Data = None,
-    register: opt.Register = None,
-    catalogue: opt.Catalogue = None,
-    suppressed_range: opt.SuppressedRange = None,
-    allow_unassigned: opt.AllowUnassigned = False,
-    allow_missing_wards: opt.AllowMissing = False,
     force: opt.Force = False,
 ) -> None:
     """Write the members' dashboard: each indicator's latest and previous value, direction of
-    travel, target and RAG rating, trend, three-year average, published benchmarks, a
-    small-number flag, and each locality's trend.
+    travel, target and RAG rating (targets from the exercise file), trend, three-year average,
+    published benchmarks, a small-number flag, and each locality's trend.
 
-    Public by default (--disclosure threshold5). Example: localitymap dashboard -o dashboard.html
-    """
-    fmt = SUFFIXES.get(output.suffix.lower())
+    Public by default (threshold5). Example: localitymap dashboard -s icn6 -o dashboard.html
+    """  # fmt: skip
+    out = default_output(ex, output, "dashboard.html")
+    fmt = SUFFIXES.get(out.suffix.lower())
     if fmt is None:
-        raise typer.BadParameter(
-            f"{output.name!r}: use a .html or .xlsx name", param_hint="--output"
-        )
-    common = {
-        "scheme": scheme, "register": register, "catalogue": catalogue, "sheet": None,
-        "ward_column": None, "suppressed_range": suppressed_range,
-        "allow_unassigned": allow_unassigned, "allow_missing_wards": allow_missing_wards,
-        "rates": True, "population": population, "disclosure": disclosure.value,
-        "publish_wards": True,
-    }  # fmt: skip
-    loaded = load_periods(common, data)
-    from localitymap.publication.dashboard import build_dashboard
+        raise typer.BadParameter(f"{out.name!r}: use a .html or .xlsx name", param_hint="--output")
+    from localitymap.publication.dashboard import build_dashboard, exercise_tables, exercise_targets
     from localitymap.renderers.dashboard import render_dashboard
 
-    bench = context_table(authority, loaded[-1], catalogue) if benchmarks else None
+    tables = exercise_tables(ex)
     dash = build_dashboard(
-        [i.table for i in loaded], find_targets(targets, data), bench, title=title
+        tables, exercise_targets(ex), context_for(ex, authority, benchmarks), title=title
     )
-    files = [f for i in loaded for f in i.provenance().files]
-    files = list(dict.fromkeys(files))
-    if targets is not None:
-        files.append(("targets", targets))
-    prov = Provenance(files, dict(loaded[-1].table.attrs), loaded[-1].scheme, command_line(ctx))
-    emit(render_dashboard(dash, fmt), output, force, prov)
+    status(ex)
+    emit(render_dashboard(dash, fmt), out, force, provenance(ex, tables[-1].attrs, ctx))

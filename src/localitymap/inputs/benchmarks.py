@@ -8,6 +8,8 @@ missing figure (``c``, ``x``, ``..``) stays a marker rather than becoming a zero
 >>> bm = load_benchmarks()
 >>> bm.find_area("E09000008").name, bm.find_area("306").name, bm.find_area("croydon").la_number
 ('Croydon', 'Croydon', '306')
+>>> bm.find_area("London Borough of Croydon").name, bm.find_area("City of London").la_number
+('Croydon', '201')
 >>> bm.value("CPP_rate", "306", "2025")
 '62.6'
 >>> bm.region_of(bm.find_area("Croydon")).name
@@ -73,6 +75,11 @@ class Benchmarks:
         for area in self.areas.values():
             if low in (area.gss_code.lower(), area.name.lower().replace("&", "and")):
                 return area
+        short = _council_name(low)
+        if short != low:
+            for area in self.areas.values():
+                if short == area.name.lower().replace("&", "and"):
+                    return area
         # "Croydon (E09000008)", as a rollup names its authority
         if "(" in text and text.endswith(")"):
             inner = text.rsplit("(", 1)[1].rstrip(")")
@@ -118,6 +125,22 @@ class Benchmarks:
             f"no benchmark measure {key!r}",
             hint=f"choose from: {', '.join(self.measures)} (or a catalogue indicator id)",
         )
+
+
+_PREFIXES = (
+    "london borough of ", "royal borough of ", "metropolitan borough of ", "borough of ",
+    "county of ", "city and county of ",
+)  # fmt: skip
+_SUFFIXES = (" council", " county council", " city council", " borough council")
+
+
+def _council_name(name: str) -> str:
+    """``london borough of croydon`` -> ``croydon`` (a council's name as DfE lists the area)."""
+    for prefix in _PREFIXES:
+        name = name.removeprefix(prefix)
+    for suffix in _SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name.strip()
 
 
 def year_start(label: str) -> int:

@@ -1,11 +1,10 @@
-"""Targets and tolerances for the dashboard's RAG ratings, from the ``[targets]`` tables of an
-exercise file (TOML)::
+"""Targets and tolerances for the dashboard's RAG ratings, from the ``[targets]`` tables of the
+exercise file (``localitymap.toml``, read by :mod:`localitymap.inputs.exercise_file`)::
 
     [targets.cp_plans]
-    value = 45.0        # in the measure's units (rate per 10,000, %, or count)
+    target = 45.0       # per 10,000 (or % for proportions); a count with unit = "count"
     tolerance = 3.0     # how far on the wrong side still counts as amber
     polarity = "low"    # lower is better ("high": higher is better)
-    measure = "rate"    # or "count"
 
 >>> t = read_targets(bundled_targets())
 >>> t["cp_plans"].value, t["cp_plans"].tolerance, t["cp_plans"].polarity
@@ -16,12 +15,12 @@ exercise file (TOML)::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from localitymap.errors import InputError
-from localitymap.paths import data_dir, display_path
+from localitymap.paths import data_dir
 
 RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target"}
 
@@ -29,7 +28,8 @@ RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target"}
 @dataclass(frozen=True)
 class Target:
     """One indicator's target. ``polarity`` is ``low`` or ``high`` (which side is better), or ""
-    when the file leaves it to the indicator's published benchmark."""
+    when the file leaves it to the indicator's published benchmark; ``measure`` is ``rate`` or
+    ``count``."""
 
     indicator: str
     value: float
@@ -54,31 +54,29 @@ def bundled_targets() -> Path:
     return data_dir() / "targets" / "croydon_illustrative.toml"
 
 
-def read_targets(path: Path) -> dict[str, Target]:
-    """The ``[targets]`` tables of an exercise file, by indicator id ({} when it has none)."""
-    shown = display_path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{shown}: exercise file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{shown}: not valid TOML ({exc})", hint="check the line named") from None
-    tables = doc.get("targets", {})
-    if not isinstance(tables, dict):
-        raise InputError(f"{shown}: [targets] must be tables such as [targets.cp_plans]")
+def targets_from(
+    tables: dict[str, dict[str, Any]], source: str = "exercise file"
+) -> dict[str, Target]:
+    """Targets from an exercise file's ``[targets]`` tables (``ExerciseSettings.targets``)."""
     out = {}
     for ind, t in tables.items():
-        where = f"{shown}: [targets.{ind}]"
-        if not isinstance(t, dict) or not isinstance(t.get("value"), int | float):
-            raise InputError(f"{where} needs a number 'value'", hint="e.g. value = 45.0")
+        where = f"{source}: [targets.{ind}]"
+        value = t.get("target")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise InputError(f"{where} needs a numeric target", hint="e.g. target = 45.0")
         tol = t.get("tolerance", 0.0)
-        polarity = str(t.get("polarity", "")).lower()
-        measure = str(t.get("measure", "rate")).lower()
-        if not isinstance(tol, int | float) or tol < 0:
+        if not isinstance(tol, int | float) or isinstance(tol, bool) or tol < 0:
             raise InputError(f"{where}: tolerance must be a number, 0 or more")
+        polarity = str(t.get("polarity", "")).lower()
         if polarity not in ("", "low", "high"):
             raise InputError(f"{where}: polarity {polarity!r}", hint="use low or high")
-        if measure not in ("rate", "count"):
-            raise InputError(f"{where}: measure {measure!r}", hint="use rate or count")
-        out[ind] = Target(ind, float(t["value"]), float(tol), polarity, measure)
+        measure = "count" if str(t.get("unit", "")).strip().lower() == "count" else "rate"
+        out[ind] = Target(ind, float(value), float(tol), polarity, measure)
     return out
+
+
+def read_targets(path: Path) -> dict[str, Target]:
+    """The ``[targets]`` of an exercise file, by indicator id ({} when it has none)."""
+    from localitymap.inputs.exercise_file import read_exercise
+
+    return targets_from(read_exercise(path).targets, path.name)

@@ -35,6 +35,8 @@ from localitymap.inputs.targets import RAG_WORDS, Target
 if TYPE_CHECKING:
     import pandas as pd
 
+    from localitymap.exercise import Exercise
+
 SMALL_COUNT = 30  # below this, a borough rate swings from year to year (Fingertips' caution)
 SMALL_LOCALITY = 10
 ARROWS = {"up": "▲", "down": "▼", "same": "▶"}
@@ -276,8 +278,12 @@ def build_dashboard(
         totals = [next(r for r in h if r["is_total"]) for h in history]
         series = [_point(r, use_rate, symbol) for r in totals]
         ctx = context.get(ind)
-        polarity = (target.polarity if target else "") or (
-            ctx.polarity.lower() if ctx and ctx.polarity in ("High", "Low") else ""
+        # the exercise file's word first, then the published measure's; a target with neither
+        # is read as lower-is-better, as the exercise file documents
+        polarity = (
+            (target.polarity if target else "")
+            or (ctx.polarity.lower() if ctx and ctx.polarity in ("High", "Low") else "")
+            or ("low" if target else "")
         )
         rag = target.rag(series[-1].value, polarity) if target else ""
         direction, words = _direction(series, polarity, unit)
@@ -306,13 +312,8 @@ def build_dashboard(
                 loc_series,
             )
         )
-    authority = str(a.get("authority", "")).split(" (")[0]
-    status = (
-        f"For general release. Small numbers are suppressed to protect children's privacy "
-        f"({policy}; symbol {symbol})."
-        if public
-        else "NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only."
-    )
+    authority = str(a.get("authority_name") or a.get("authority", "")).split(" (")[0]
+    status = _status(policy)
     warning = (
         "ILLUSTRATIVE DATA: the locality figures are invented for demonstration and are not real "
         "children's-services data. Do not quote them. The published benchmarks are real."
@@ -325,6 +326,56 @@ def build_dashboard(
         f"{a.get('scheme_name')}, {labels[-1]}" + (f" (trend from {labels[0]})" if len(labels) > 1 else ""),
         status, warning, labels, localities, rows, notes, public, symbol, authority,
     )  # fmt: skip
+
+
+def exercise_tables(ex: Exercise) -> list[pd.DataFrame]:
+    """The publishable rollup with rates of every period the exercise holds up to its own, oldest
+    first, each from the exercise at that period (same scheme, policy and inputs)."""
+    from localitymap.inputs.indicators import bundled_periods
+
+    latest = ex.data.period
+    periods = bundled_periods() if ex.settings.data is None else list(ex.data.all_periods)
+    series = [p for p in periods if p and latest and p <= latest]
+    if len(series) < 2:
+        return [ex.table(rates=True)]
+    return [ex.table(rates=True) if p == latest else ex.at_period(p).table(rates=True)
+            for p in series]  # fmt: skip
+
+
+def exercise_targets(ex: Exercise) -> dict[str, Target]:
+    """The exercise file's targets; with the bundled (illustrative) data and no targets of its
+    own, the illustrative targets that go with it."""
+    from localitymap.inputs.targets import bundled_targets, read_targets, targets_from
+
+    source = ex.settings.path.name if ex.settings.path else "exercise file"
+    if ex.settings.targets:
+        return targets_from(ex.settings.targets, source)
+    return read_targets(bundled_targets()) if ex.settings.data is None else {}
+
+
+def exercise_context(ex: Exercise, authority: str | None = None) -> tuple[pd.DataFrame | None, str]:
+    """The published benchmarks of the exercise's authority (``authority``, else the exercise
+    file's, else the ward register's), or None and why not."""
+    from localitymap.inputs.benchmarks import load_benchmarks
+    from localitymap.statistics.benchmark import authority_context
+
+    reg = ex.register
+    candidates = [authority, ex.settings.authority, reg.lad_code, reg.lad_name]
+    return authority_context(load_benchmarks(), candidates, ex.catalogue)
+
+
+def _status(policy: str) -> str:
+    """The exercise's status sentence, worded as every other output words it."""
+    from localitymap.publication.cells import NOT_FOR_PUBLICATION
+    from localitymap.publication.disclosure import get_policy
+
+    p = get_policy(policy)
+    if not p.public:
+        return NOT_FOR_PUBLICATION
+    return (
+        "For general release. Small numbers are suppressed to protect children's privacy "
+        f"({p.title}; shown as {p.symbol})."
+    )
 
 
 def _notes(

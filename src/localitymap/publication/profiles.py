@@ -36,6 +36,7 @@ from localitymap.publication.tables import cell_records
 if TYPE_CHECKING:
     import pandas as pd
 
+    from localitymap.exercise import Exercise
     from localitymap.inputs.indicators import IndicatorData
     from localitymap.inputs.schemes import Scheme
     from localitymap.model.geo import Boundaries
@@ -135,7 +136,7 @@ def build_profiles(
     before_label = (
         period_label(str(previous.attrs.get("period") or "")) if previous is not None else ""
     )
-    authority = str(a.get("authority", "")).split(" (")[0]
+    authority = str(a.get("authority_name") or a.get("authority", "")).split(" (")[0]
     localities = _order(scheme, table)
     recs = cell_records(table)
     before = (
@@ -170,12 +171,9 @@ def build_profiles(
     sections.append(
         Section("Data sources, methods and notes", [Paragraph(x, "bullet") for x in notes])
     )
-    status = (
-        f"For general release. Small numbers are suppressed to protect children's privacy "
-        f"({policy}; symbol {symbol})."
-        if public
-        else "NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only."
-    )
+    from localitymap.publication.dashboard import _status
+
+    status = _status(policy)
     warning = (
         "ILLUSTRATIVE DATA: the figures in these profiles are invented for demonstration and are "
         "not real children's-services data. Do not quote them. Population and published "
@@ -354,3 +352,22 @@ def _notes(
     notes.append(disclosure)
     notes.append(LEGEND)
     return notes
+
+
+def exercise_profiles(
+    ex: Exercise, *, benchmarks: pd.DataFrame | None = None, title: str | None = None
+) -> Document:
+    """The profiles of an exercise: its publishable table with rates, the period before it (the
+    exercise file's ``previous_period``, else the one before in the data) for the change, its
+    population and boundaries."""
+    from localitymap.inputs.indicators import bundled_periods
+
+    latest = ex.data.period
+    periods = bundled_periods() if ex.settings.data is None else list(ex.data.all_periods)
+    earlier = [p for p in periods if p and latest and p < latest]
+    before = ex.settings.previous_period or (earlier[-1] if earlier else None)
+    previous = ex.at_period(before).table(rates=True) if before else None
+    return build_profiles(
+        ex.table(rates=True), ex.data, ex.scheme, ex.population, ex.boundaries,
+        previous=previous, benchmarks=benchmarks, title=title,
+    )  # fmt: skip

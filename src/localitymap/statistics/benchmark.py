@@ -175,3 +175,26 @@ def benchmark(
     out = pd.DataFrame(rows, columns=COLUMNS)
     out.attrs["source"] = bm.source_note
     return out
+
+
+def authority_context(
+    bm: Benchmarks, candidates: Sequence[str | None], catalogue: Sequence[Indicator] | None = None
+) -> tuple[pd.DataFrame | None, str]:
+    """The context table for the first of ``candidates`` (the exercise's authority, its ward
+    register's code, its name) the benchmark data knows; otherwise None and the reason.
+
+    >>> from localitymap.inputs.benchmarks import load_benchmarks
+    >>> table, why = authority_context(load_benchmarks(), ["Atlantis", "E09000008"])
+    >>> table["authority"].iloc[0], why
+    ('Croydon', '')
+    """
+    from localitymap.errors import InputError
+
+    tried = [c for c in candidates if c]
+    first_error = ""
+    for name in tried:
+        try:
+            return benchmark(bm, name, catalogue=catalogue), ""
+        except InputError as exc:
+            first_error = first_error or exc.one_line()
+    return None, first_error or "no authority named for the published benchmarks"
