@@ -104,8 +104,8 @@ def test_bands_are_mirror_images_under_polarity(values, value):
 def test_cli_table_and_csv():
     result = runner.invoke(app, ["benchmark", "--measure", "cp_plans"])
     assert result.exit_code == 0, result.output
-    line = next(x for x in result.output.splitlines() if "Child protection plans" in x)
-    assert line.split()[-7:-1] == ["2025", "62.6", "40.6", "37.2", "43.3", "24.0–70.6"]
+    line = next(x for x in result.output.splitlines() if x.startswith(" Child protection"))
+    assert line.split()[-8:] == ["2025", "62.6", "40.6", "37.2", "43.3", "24.0–70.6", "n/a", "-3.5"]
     result = runner.invoke(app, ["benchmark", "-m", "cp_plans", "-a", "E09000008", "-f", "csv"])
     assert result.exit_code == 0, result.output
     row = next(csv.DictReader(result.output.splitlines()))
