@@ -134,3 +134,30 @@ def test_shipped_extract_matches_its_source(shared_real, tmp_path, monkeypatch):
             if r["Short Desc"] == "CPP_rate" and r["Years"] == "2025"
         }
     assert round(float(raw["Croydon"]), 1) == 62.6 and round(float(raw["London"]), 1) == 37.2
+
+
+def test_rollup_rates_and_report_carry_the_published_context(tmp_path):
+    result = runner.invoke(app, ["rollup", "-s", "icn6", "--rates", "-i", "cp_plans"])
+    assert result.exit_code == 0, result.output
+    block = result.output[result.output.index("The borough beside its published figures") :]
+    line = next(x for x in block.splitlines() if x.startswith(" Child"))
+    # the borough's rate from the exercise (392 / 85,672 children) beside the published 62.6
+    assert line.split()[-8:] == [
+        "45.8",
+        "62.6",
+        "(2025)",
+        "40.6",
+        "37.2",
+        "43.3",
+        "24.0–70.6",
+        "n/a",
+    ]
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", "-s", "icn6", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "<h2>Published benchmarks</h2>" in page
+    section = page[page.index("<h2>Published benchmarks</h2>") :]
+    assert "<td>45.8</td><td>62.6 (2025)</td><td>40.6</td><td>37.2</td>" in section.replace(
+        ' class="num"', ""
+    )

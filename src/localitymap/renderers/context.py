@@ -114,3 +114,28 @@ def to_markdown(table: pd.DataFrame, title: str) -> str:
     out = [f"**{title}**", "", line(rows[0]), "|" + "---|" * len(rows[0])]
     out += [line(r) for r in rows[1:]]
     return "\n".join([*out, "", *notes(table), ""])
+
+
+def beside_rich(table: pd.DataFrame, bench: pd.DataFrame) -> Group:
+    """The borough's rates beside the published figures (``rollup --rates``)."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from localitymap.publication.context import NOTE, beside_published
+
+    head, rows = beside_published(table, bench)
+    tab = Table(title="The borough beside its published figures (DfE)", box=box.SIMPLE_HEAD,
+                pad_edge=False, title_justify="left")  # fmt: skip
+    for i, h in enumerate(head):
+        h = (
+            h.replace(" (", "\n(")
+            .replace("Neighbours' ", "Neighbours'\n")
+            .replace(" band", "\nband")
+        )
+        tab.add_column(h, justify="left" if i == 0 else "right", overflow="fold",
+                       max_width=20 if i == 0 else None, min_width=12 if i == 0 else None)  # fmt: skip
+    for r in rows:
+        tab.add_row(*(Text(c) for c in r))
+    return Group(Text(""), tab, Text(NOTE, style="dim"))
