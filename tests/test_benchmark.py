@@ -161,3 +161,14 @@ def test_rollup_rates_and_report_carry_the_published_context(tmp_path):
     assert "<td>45.8</td><td>62.6 (2025)</td><td>40.6</td><td>37.2</td>" in section.replace(
         ' class="num"', ""
     )
+
+
+def test_the_authority_comes_from_the_exercise_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "localitymap.toml").write_text(
+        '[exercise]\nauthority = "London Borough of Lewisham"\n'
+    )
+    result = runner.invoke(app, ["benchmark", "-m", "cp_plans", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    row = next(csv.DictReader(result.output.splitlines()))
+    assert (row["authority"], row["la_number"], row["value"]) == ("Lewisham", "209", "42.1")

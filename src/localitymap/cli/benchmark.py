@@ -23,7 +23,8 @@ def benchmark_command(
         typer.Option(
             "--authority",
             "-a",
-            help="Authority name, DfE LA number or GSS code (default: the ward register's).",
+            help="Authority name, DfE LA number or GSS code (default: the exercise file's, else "
+            "the ward register's).",
         ),
     ] = None,
     measure: Annotated[
@@ -33,6 +34,7 @@ def benchmark_command(
     year: Annotated[
         str | None, typer.Option("--year", help="Year as published, e.g. 2024.")
     ] = None,
+    exercise: opt.Exercise = None,
     register: opt.Register = None,
     catalogue: opt.Catalogue = None,
     fmt: Annotated[ContextFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -52,13 +54,19 @@ def benchmark_command(
     from localitymap.renderers import context
     from localitymap.statistics.benchmark import benchmark
 
+    from localitymap.inputs.exercise_file import find_exercise_file, read_exercise
+
+    found = exercise or find_exercise_file()
+    settings = read_exercise(found) if found is not None else None
+    if authority is None and settings is not None and settings.authority:
+        authority = settings.authority
     if authority is None:
-        reg = load_register(register)
+        reg = load_register(register or (settings.register if settings else None))
         authority = reg.lad_code or reg.lad_name
+    cat = catalogue or (settings.catalogue if settings else None)
     table = benchmark(
-        load_benchmarks(), authority, measure or None, catalogue=load_catalogue(catalogue),
-        year=year,
-    )  # fmt: skip
+        load_benchmarks(), authority, measure or None, catalogue=load_catalogue(cat), year=year
+    )
     name = table["authority"].iloc[0] if len(table) else authority
     title = f"{name} in context: published figures (DfE)"
     if fmt == ContextFormat.table:
