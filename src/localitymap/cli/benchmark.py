@@ -49,12 +49,11 @@ def benchmark_command(
     Example: localitymap benchmark --measure cp_plans
     """
     from localitymap.inputs.benchmarks import load_benchmarks
+    from localitymap.inputs.exercise_file import find_exercise_file, read_exercise
     from localitymap.inputs.indicators import load_catalogue
     from localitymap.inputs.wards import load_register
     from localitymap.renderers import context
     from localitymap.statistics.benchmark import benchmark
-
-    from localitymap.inputs.exercise_file import find_exercise_file, read_exercise
 
     found = exercise or find_exercise_file()
     settings = read_exercise(found) if found is not None else None
