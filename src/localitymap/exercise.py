@@ -325,11 +325,19 @@ class Exercise:
         """The committee report as content (render it with :meth:`write_report` or
         :func:`localitymap.renderers.documents.render_document`)."""
         from localitymap.publication.report import build_report
+        from localitymap.renderers.figures import render_map
 
         table = self.table(rates=rates)
+
+        def draw_map(indicator: str, fmt: str) -> bytes:
+            return render_map(
+                table, self.data, self.scheme, self.boundaries, indicator, fmt=fmt, dpi=150,
+                ward_values=self.ward_values, status=self.status_line(),
+            )  # fmt: skip
+
         return build_report(
             table, self.data, self.scheme, self.protection, self.boundaries,
-            title=title or self.settings.title,
+            title=title or self.settings.title, draw_map=draw_map,
         )  # fmt: skip
 
     def write_report(
@@ -402,7 +410,7 @@ class Exercise:
     ) -> pd.DataFrame:  # fmt: skip
         """What changed from ``before`` to ``after`` (default: this exercise's period), each period
         protected under the same policy, changes worked out from published figures only."""
-        from localitymap.model.compare import compare
+        from localitymap.statistics.compare import compare
 
         after_ex = (
             self

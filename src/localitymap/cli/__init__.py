@@ -11,11 +11,13 @@ import typer
 
 from localitymap import __version__
 from localitymap.cli import (
+    allocate,
     benchmark,
     compare,
     composite,
     crosswalk,
     dashboard,
+    design,
     findings,
     funnel,
     init,
@@ -78,6 +80,9 @@ app.command("report")(report.report_command)
 app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)
+app.command("allocate")(allocate.allocate_command)
+app.command("design")(design.design_command)
+app.command("whatif")(design.whatif_command)
 app.command("benchmark")(benchmark.benchmark_command)
 app.command("dashboard")(dashboard.dashboard_command)
 app.command("profiles")(profiles.profiles_command)

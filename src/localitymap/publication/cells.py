@@ -81,3 +81,19 @@ def disclosure_line(attrs: dict[str, object]) -> str:
 
     text = attrs.get("disclosure_statement")
     return str(text) if text else statement("none")
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]  # fmt: skip
+
+
+def period_label(period: str) -> str:
+    """A period in words: ``2019-02`` -> ``February 2019``; anything else unchanged.
+
+    >>> period_label("2019-02"), period_label("2019/20")
+    ('February 2019', '2019/20')
+    """
+    parts = period.split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return period

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from localitymap.inputs.schemes import Scheme
 
 SHOWN, SUPPRESSED, ROUNDED, NOT_AVAILABLE = "shown", "suppressed", "rounded", "not available"
-NA_SYMBOL = "x"  # GSS: not available
+NA_SYMBOL = "[x]"  # the spreadsheet guidance's "not available"
 
 
 @dataclass(frozen=True)

@@ -127,13 +127,16 @@ def build_report(
     boundaries: Boundaries | None = None,
     *,
     title: str | None = None,
+    draw_map: Callable[[str, str], bytes] | None = None,
 ) -> Document:
     """The report for a public rollup ``table`` (rates optional) and the ``protection`` that made
-    it (None: no disclosure control, internal use). Maps need ``boundaries``."""
+    it (None: no disclosure control, internal use). Maps need ``draw_map(indicator, fmt)``,
+    which draws one indicator's locality map from the same public table (the exercise passes
+    it: drawing is the renderers' business); ``boundaries`` give the attribution note."""
     from localitymap.model.rollup import leaders
+    from localitymap.publication.cells import period_label
     from localitymap.publication.disclosure import public_wards, statement
     from localitymap.publication.findings import findings
-    from localitymap.renderers.maps import period_label
 
     a = table.attrs
     symbol = protection.policy.symbol if protection else ""
@@ -166,19 +169,23 @@ def build_report(
         summary.append(Paragraph(hidden))
 
     demand: list[Block] = []
-    if boundaries is not None:
+    if draw_map is not None:
         for ind in a.get("headline", [])[:2] or list(dict.fromkeys(table["indicator"]))[:1]:
-            demand.append(_map_figure(table, data, scheme, boundaries, ind, next(figure_no)))
+            demand.append(_map_figure(table, ind, next(figure_no), draw_map))
     when = f", {period}" if period else ""
     demand.append(tab(f"Count by locality{when}", **_counts(table)))
     demand.append(tab("Share of the borough total by locality", **_shares(table)))
     demand.append(tab("Rank by locality (1 = highest count)", **_ranks(table)))
     demand.append(tab("Highest and second-highest locality", **_leaders(leaders(table))))
     sections = [Section("Summary", summary), Section("Demand by locality", demand)]
-    if "rate" in table.columns:
+    if "rate" in table.columns and table["rate_low"].notna().any():
         sections.append(Section("Rates per child", [tab("Rate by locality", **_rates(table))]))
-    elif a.get("rates_unavailable"):
-        sections.append(Section("Rates per child", [Paragraph(str(a["rates_unavailable"]))]))
+    elif a.get("rates_unavailable") or "rate" in table.columns:
+        why = a.get("rates_unavailable") or (
+            "Rates per child could not be worked out: no indicator has a population "
+            "denominator (name one in the catalogue or the exercise file)."
+        )
+        sections.append(Section("Rates per child", [Paragraph(str(why))]))
     published = protection is not None and protection.wards_published
     wards = public_wards(protection, data) if protection is not None and published else None
     if wards is not None or protection is None:
@@ -214,15 +221,8 @@ def _hidden_note(table: pd.DataFrame, symbol: str) -> str:
 
 
 def _map_figure(
-    table: pd.DataFrame,
-    data: IndicatorData,
-    scheme: Scheme,
-    boundaries: Boundaries,
-    ind: str,
-    n: int,
+    table: pd.DataFrame, ind: str, n: int, draw_map: Callable[[str, str], bytes]
 ) -> Figure:
-    from localitymap.renderers.figures import render_map
-
     grp = table[(table["indicator"] == ind) & ~table["is_total"]]
     label = str(grp["label"].iloc[0])
     parts = [
@@ -234,10 +234,7 @@ def _map_figure(
         f"{label.lower()}: " + "; ".join(parts) + "."
     )
 
-    def make(fmt: str) -> bytes:
-        return render_map(table, data, scheme, boundaries, ind, fmt=fmt, dpi=150)
-
-    return Figure(f"Figure {n}: {label} by locality", alt, make)
+    return Figure(f"Figure {n}: {label} by locality", alt, lambda fmt: draw_map(ind, fmt))
 
 
 def _count_cell(rec: dict[str, Any]) -> Cell:
@@ -513,7 +510,7 @@ def _notes(
             "Wards without data (counted as unknown): " + ", ".join(a["wards_without_data"]) + "."
         )
     notes.append(LEGEND)
-    from localitymap.renderers.maps import period_label
+    from localitymap.publication.cells import period_label
 
     period = period_label(str(a.get("period") or ""))
     notes.append(

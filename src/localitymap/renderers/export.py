@@ -6,7 +6,7 @@ Outputs are deterministic: the same inputs give the same bytes (no timestamps in
 >>> from localitymap import read_indicators, rollup
 >>> text = to_csv(rollup(read_indicators(period="2019-02"), "icn6"))
 >>> text.splitlines()[0]
-'# localitymap rollup: Integrated Care Networks (six localities) (icn6), period 2019-02'
+'# localitymap rollup: Integrated Care Networks (six localities), period 2019-02'
 """
 
 from __future__ import annotations
