@@ -43,8 +43,11 @@ def profiles_command(
     if fmt is None:
         raise typer.BadParameter(f"{out.name!r}: use a .docx or .html name", param_hint="--output")
     from localitymap.publication.profiles import exercise_profiles
-    from localitymap.renderers.profiles import render_profiles
+    from localitymap.renderers.profiles import map_drawer, render_profiles
 
-    doc = exercise_profiles(ex, benchmarks=context_for(ex, authority, benchmarks), title=title)
+    doc = exercise_profiles(
+        ex, benchmarks=context_for(ex, authority, benchmarks),
+        draw_map=map_drawer(ex.boundaries, ex.scheme), title=title,
+    )  # fmt: skip
     status(ex)
     emit(render_profiles(doc, fmt), out, force, provenance(ex, ex.table(rates=True).attrs, ctx))

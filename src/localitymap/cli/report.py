@@ -49,14 +49,5 @@ def report_command(
     from localitymap.renderers.documents import render_document
 
     doc = ex.report(title=title, rates=rates)
-    if rates and "rate" in ex.table(rates=True).columns:  # the borough beside its published figures
-        from localitymap.cli.dashboard import context_for
-        from localitymap.publication.context import report_table
-        from localitymap.publication.report import Section
-
-        bench = context_for(ex, None, True)
-        if bench is not None:
-            block = report_table(ex.table(rates=True), bench, len(doc.tables()) + 1)
-            doc.sections.insert(-1, Section("Published benchmarks", [block]))
     status(ex)
     emit(render_document(doc, fmt), out, force, provenance(ex, ex.table(rates=rates).attrs, ctx))

@@ -1,5 +1,6 @@
-"""The borough's rates from the locality exercise beside the authority's published figures, so a
-reader sees both scales: the context block of ``rollup --rates`` and the report.
+"""Published benchmarks as text: the rows and notes of the context block that ``benchmark``
+prints, and the borough's rates from the locality exercise beside the authority's published
+figures, so a reader sees both scales (``rollup --rates``, the report, the dashboard, profiles).
 
 >>> from localitymap import Exercise
 >>> from localitymap.inputs.benchmarks import load_benchmarks
@@ -13,19 +14,87 @@ reader sees both scales: the context block of ``rollup --rates`` and the report.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.publication.report import Table
+
+def range_text(row: dict[str, object]) -> str:
+    """The neighbours' range as ``low–high`` (a marker when none were published)."""
+    if row["neighbours_low"] == "..":
+        return ".."
+    return f"{row['neighbours_low']}–{row['neighbours_high']}"
+
+
+def change_text(row: dict[str, object]) -> str:
+    """``-3.5``, ``+0.7``, or ``..`` where the years are not consecutive or a value is a marker."""
+    change = str(row["change"] or "")
+    if not change:
+        return ".."
+    return f"+{change}" if not change.startswith("-") and change.strip("0.") else change
+
+
+def unit(description: str) -> str:
+    """``per 10,000`` or ``%`` from a LAIT description ("" when it names neither)."""
+    low = description.lower()
+    if "per 10,000" in low or "per 10k" in low:
+        return "per 10,000"
+    if low.startswith(("%", "percent", "total pupils with", "total persistent")):
+        return "%"
+    return ""
+
+
+def measure_name(row: dict[str, object]) -> str:
+    """The catalogue's label with the measure's unit: ``Child protection plans (per 10,000)``."""
+    u = unit(str(row["description"]))
+    return f"{row['label']} ({u})" if u else str(row["label"])
+
+
+def context_rows(table: pd.DataFrame) -> list[list[str]]:
+    """Header and one row of texts per measure, as every format prints them."""
+    first = table.iloc[0] if len(table) else None
+    region = str(first["region_name"]) if first is not None else "Region"
+    authority = str(first["authority"]) if first is not None else "Authority"
+    head = [
+        "Measure", "Year", authority, "England", region or "Region", "Neighbours avg",
+        "Neighbours range", "Band", "Change on year",
+    ]  # fmt: skip
+    rows = [head]
+    for r in table.to_dict("records"):
+        rows.append([
+            measure_name(r), str(r["year"]), str(r["value"]), str(r["england"]),
+            str(r["region"]), str(r["neighbours_average"]), range_text(r),
+            str(r["band"] or "n/a"), change_text(r),
+        ])  # fmt: skip
+    return rows
+
+
+def notes(table: pd.DataFrame) -> list[str]:
+    """What a reader needs to read the block: the neighbours, the bands and the source."""
+    if not len(table):
+        return []
+    n = int(table["neighbours_n"].min())
+    return [
+        "Measures (DfE LAIT): "
+        + "; ".join(
+            f"{r['label']}: {r['description']} [{r['measure']}]" for r in table.to_dict("records")
+        )
+        + ".",
+        f"Neighbours: the authority's 10 children's services statistical neighbours (DfE, May "
+        f"2025){'' if n == 10 else f'; some publish no value (fewest with one: {n})'}.",
+        "Band: quartile among all English authorities, A the best quarter, D the worst; n/a where "
+        "neither a high nor a low value is better. Change on year: from the year before, where "
+        "both were published. .. = not published.",
+        str(table.attrs.get("source", "")),
+    ]
 
 
 def beside_published(table: pd.DataFrame, bench: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header and rows: each indicator with a published measure, the borough's rate from the
     exercise's publishable table, and the published authority, England, region, neighbours'
     average and range, and quartile band."""
-    from localitymap.renderers.maps import period_label
+    from localitymap.publication.cells import period_label
 
     totals = {r["indicator"]: r for r in table.to_dict("records") if r["is_total"]}
     period = period_label(str(table.attrs.get("period") or ""))
@@ -65,16 +134,15 @@ NOTE = (
 )
 
 
-def report_table(table: pd.DataFrame, bench: pd.DataFrame, number: int) -> Table:
-    """The block as a report table (numbered ``number``)."""
-    from localitymap.publication.report import Cell, Table
+def report_table_parts(table: pd.DataFrame, bench: pd.DataFrame) -> dict[str, Any]:
+    """The block as the report's table parts (header, rows, sheet, notes), or {} rows when no
+    indicator has a published measure."""
+    from localitymap.publication.report import Cell
 
     head, rows = beside_published(table, bench)
-    return Table(
-        f"Table {number}: The borough beside its published figures, England and its neighbours",
-        head,
-        [[Cell(c) for c in r] for r in rows],
-        "Benchmarks",
-        notes=[NOTE],
-        wide=True,
-    )
+    return {
+        "header": head,
+        "rows": [[Cell(c) for c in r] for r in rows],
+        "sheet": "Benchmarks",
+        "notes": [NOTE],
+    }

@@ -216,7 +216,7 @@ def _small(total: dict[str, Any], locs: list[dict[str, Any]]) -> str:
 def _context(bench: pd.DataFrame | None) -> dict[str, Context]:
     if bench is None or not len(bench):
         return {}
-    from localitymap.renderers.context import range_text
+    from localitymap.publication.context import range_text
 
     out = {}
     for r in bench.to_dict("records"):
@@ -238,8 +238,8 @@ def build_dashboard(
 ) -> Dashboard:
     """The dashboard for public rollups with rates, one per period, oldest first (the last is
     the latest). ``benchmarks`` is :func:`localitymap.statistics.benchmark.benchmark`'s table."""
+    from localitymap.publication.cells import period_label
     from localitymap.publication.disclosure import statement
-    from localitymap.renderers.maps import period_label
 
     if not tables:
         raise ValueError("build_dashboard needs at least one period's table")
@@ -405,7 +405,7 @@ def _notes(
         "Periods: " + ", ".join(labels) + ".",
     ]
     if benchmarks is not None and len(benchmarks):
-        from localitymap.renderers.context import notes as context_notes
+        from localitymap.publication.context import notes as context_notes
 
         notes.append(
             "Published benchmarks are the authority's official figures (DfE), on their own "

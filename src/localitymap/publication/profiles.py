@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from localitymap.exercise import Exercise
     from localitymap.inputs.indicators import IndicatorData
     from localitymap.inputs.schemes import Scheme
-    from localitymap.model.geo import Boundaries
 
 BANDS = {
     "persons_0_15": "Aged 0–15",
@@ -115,7 +115,7 @@ def build_profiles(
     data: IndicatorData,
     scheme: Scheme,
     population: pd.DataFrame | None = None,
-    boundaries: Boundaries | None = None,
+    draw_map: Callable[[str, str], bytes] | None = None,
     *,
     previous: pd.DataFrame | None = None,
     benchmarks: pd.DataFrame | None = None,
@@ -123,10 +123,12 @@ def build_profiles(
 ) -> Document:
     """One section per locality for a public rollup ``table`` with rates; ``previous`` is the
     public rollup of the period before (for the change), ``benchmarks`` the borough's published
-    context (:func:`localitymap.statistics.benchmark.benchmark`), ``boundaries`` for the maps."""
+    context (:func:`localitymap.statistics.benchmark.benchmark`); ``draw_map(locality, fmt)`` draws a
+    locality's map (drawing is the renderers' business:
+    :func:`localitymap.renderers.profiles.map_drawer` makes one)."""
+    from localitymap.publication.cells import period_label
     from localitymap.publication.disclosure import statement
     from localitymap.publication.findings import findings
-    from localitymap.renderers.maps import period_label
 
     a = table.attrs
     symbol = str(a.get("disclosure_symbol", ""))
@@ -155,8 +157,8 @@ def build_profiles(
                 f"{loc} is made up of {len(codes)} ward{'s' if len(codes) != 1 else ''}: {', '.join(names)}."
             )
         ]
-        if boundaries is not None:
-            blocks.append(_map(loc, names, codes, scheme, boundaries, n, authority))
+        if draw_map is not None:
+            blocks.append(_map(loc, names, codes, draw_map, n, authority))
         if population is not None:
             blocks.append(_population(loc, codes, population, n))
         blocks.append(_indicators(loc, recs, before, symbol, period, before_label, a, n))
@@ -189,20 +191,14 @@ def build_profiles(
 
 
 def _map(
-    loc: str, names: list[str], codes: list[str], scheme: Scheme, boundaries: Boundaries, n: int,
+    loc: str, names: list[str], codes: list[str], draw_map: Callable[[str, str], bytes], n: int,
     authority: str,
 ) -> Figure:  # fmt: skip
-    from localitymap.renderers.profiles import locality_map
-
     alt = (
         f"Map of {authority} with the {len(codes)} wards of {loc} shaded and named: "
         f"{', '.join(names)}. Other localities' boundaries are outlined."
     )
-
-    def make(fmt: str) -> bytes:
-        return locality_map(boundaries, scheme, loc, fmt)
-
-    return Figure(f"Figure {n}: the wards of {loc}", alt, make)
+    return Figure(f"Figure {n}: the wards of {loc}", alt, lambda fmt: draw_map(loc, fmt))
 
 
 def _population(loc: str, codes: list[str], population: pd.DataFrame, n: int) -> Table:
@@ -346,7 +342,7 @@ def _notes(
             "in published counts; shown as the suppression symbol where either count is hidden."
         )
     if benchmarks is not None and len(benchmarks):
-        from localitymap.renderers.context import notes as context_notes
+        from localitymap.publication.context import notes as context_notes
 
         notes += [x for x in context_notes(benchmarks) if x]
     notes.append(disclosure)
@@ -355,7 +351,11 @@ def _notes(
 
 
 def exercise_profiles(
-    ex: Exercise, *, benchmarks: pd.DataFrame | None = None, title: str | None = None
+    ex: Exercise,
+    *,
+    benchmarks: pd.DataFrame | None = None,
+    draw_map: Callable[[str, str], bytes] | None = None,
+    title: str | None = None,
 ) -> Document:
     """The profiles of an exercise: its publishable table with rates, the period before it (the
     exercise file's ``previous_period``, else the one before in the data) for the change, its
@@ -368,6 +368,6 @@ def exercise_profiles(
     before = ex.settings.previous_period or (earlier[-1] if earlier else None)
     previous = ex.at_period(before).table(rates=True) if before else None
     return build_profiles(
-        ex.table(rates=True), ex.data, ex.scheme, ex.population, ex.boundaries,
+        ex.table(rates=True), ex.data, ex.scheme, ex.population, draw_map,
         previous=previous, benchmarks=benchmarks, title=title,
     )  # fmt: skip

@@ -4,6 +4,7 @@ page per locality, and the small map of each locality with its wards named."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -55,6 +56,11 @@ def locality_map(boundaries: Boundaries, scheme: Scheme, locality: str, fmt: str
     _north_arrow(ax)
     fig.text(0.02, 0.015, boundaries.attribution, fontsize=4.5, color="#505a5f")
     return save(fig, fmt, dpi=150)
+
+
+def map_drawer(boundaries: Boundaries, scheme: Scheme) -> Callable[[str, str], bytes]:
+    """``draw_map(locality, fmt)`` for :func:`localitymap.publication.profiles.build_profiles`."""
+    return lambda locality, fmt: locality_map(boundaries, scheme, locality, fmt)
 
 
 def to_docx(doc: Document) -> bytes:
