@@ -51,7 +51,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .rag-red { background: #b10e1e; color: #ffffff; }
 .better { color: #00703c; font-weight: bold; }
 .worse { color: #b10e1e; font-weight: bold; }
-.small { font-size: 12px; }
+.small { font-size: .85em; }
 .flag { font-weight: bold; }
 svg { vertical-align: middle; }
 .notes li { margin-bottom: .25rem; }
