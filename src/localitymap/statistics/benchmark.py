@@ -72,10 +72,13 @@ def quantiles(values: Sequence[float]) -> tuple[float, float, float]:
 
 def quartile_band(value: float | None, others: Sequence[float], polarity: str) -> str:
     """``A``..``D`` for ``value`` among ``others`` (including itself); ``""`` where the polarity
-    is ``-`` or the value is a marker.
+    is ``-`` or the value is a marker. Bands are the quartile intervals closed above (the lowest
+    also below), as LAIT draws them, so a value on a quartile falls in the band below it.
 
     >>> quartile_band(1, [1, 2, 3, 4, 5], "Low"), quartile_band(1, [1, 2, 3, 4, 5], "High")
     ('A', 'D')
+    >>> quartile_band(4, [1, 2, 3, 4, 5], "High"), quartile_band(4, [1, 2, 3, 4, 5], "Low")
+    ('B', 'C')
     >>> quartile_band(1, [1, 2, 3], "-")
     ''
     """
@@ -84,7 +87,7 @@ def quartile_band(value: float | None, others: Sequence[float], polarity: str) -
     q1, q2, q3 = quantiles(others)
     if polarity == "Low":
         return "A" if value <= q1 else "B" if value <= q2 else "C" if value <= q3 else "D"
-    return "A" if value >= q3 else "B" if value >= q2 else "C" if value >= q1 else "D"
+    return "A" if value > q3 else "B" if value > q2 else "C" if value > q1 else "D"
 
 
 def measure_context(
