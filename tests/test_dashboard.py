@@ -241,7 +241,7 @@ def test_xlsx_holds_the_same_figures(dash):
     header = rows[head]
     assert cp[header.index("Latest (February 2020)")] == pytest.approx(45.756, abs=1e-3)
     assert cp[header.index("RAG rating")] == "Near target"
-    assert cp[header.index("Published (authority)")] == "62.6"
+    assert cp[header.index("Published (Croydon)")] == "62.6"
     assert wb["Localities"].max_row > 14 * 6
 
 
@@ -282,3 +282,14 @@ def test_targets_and_authority_come_from_the_exercise_file(tmp_path, monkeypatch
     # the authority ("London Borough of Croydon") found in the published benchmarks
     assert "493.6 (2025)" in row
     assert "Children&#x27;s services dashboard: London Borough of Croydon" in page
+
+
+def test_benchmarks_of_another_authority_are_named_as_theirs(tmp_path):
+    out = tmp_path / "d.html"
+    result = runner.invoke(app, ["dashboard", "-s", "icn6", "--authority", "Leeds", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert (
+        "Table 3: Leeds&#x27;s published figures beside England, Yorkshire and the Humber" in page
+    )
+    assert "Published (Leeds)" in page and "Published (Croydon)" not in page

@@ -65,6 +65,7 @@ class Context:
     band: str
     polarity: str
     description: str
+    authority: str = ""
 
 
 @dataclass
@@ -126,6 +127,12 @@ class Dashboard:
     public: bool
     symbol: str
     authority: str
+
+    @property
+    def published_by(self) -> str:
+        """Whose published figures the benchmarks are (the exercise's authority by default)."""
+        return next((r.context.authority for r in self.rows if r.context and r.context.authority),
+                    self.authority)  # fmt: skip
 
     def row(self, indicator: str) -> Row:
         """The row of one indicator id."""
@@ -224,7 +231,7 @@ def _context(bench: pd.DataFrame | None) -> dict[str, Context]:
             out[r["indicator"]] = Context(
                 str(r["year"]), str(r["value"]), str(r["england"]), str(r["region_name"]),
                 str(r["region"]), str(r["neighbours_average"]), range_text(r),
-                str(r["band"]), str(r["polarity"]), str(r["description"]),
+                str(r["band"]), str(r["polarity"]), str(r["description"]), str(r["authority"]),
             )  # fmt: skip
     return out
 
@@ -438,7 +445,7 @@ def to_document(d: Dashboard) -> Any:
         f"Table 1: Indicators against targets, {latest}",
         ["Indicator", "Unit", f"Latest ({latest})", f"Previous ({prev})" if prev else "Previous",
          "Direction of travel", "Target", "Tolerance", "RAG rating", "Three-year average",
-         "Published (authority)", "Published year", "England", "Neighbours' average",
+         f"Published ({d.published_by})", "Published year", "England", "Neighbours' average",
          "Neighbours' range", "Quartile band", "Small numbers"],
         [
             [Cell(r.label), Cell(r.unit), num(r.latest, _kind(r)), num(r.previous, _kind(r)),

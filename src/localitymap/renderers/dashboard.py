@@ -162,7 +162,7 @@ def _main_table(d: Dashboard) -> list[str]:
     head = [
         "Indicator", f"Latest ({latest})", f"Previous ({prev})" if prev else "Previous",
         "Direction of travel", "Target", "RAG rating", "Trend", "Three-year average",
-        "Published (authority)", "England", "Neighbours' average", "Quartile band", "Small numbers",
+        f"Published ({d.published_by})", "England", "Neighbours' average", "Quartile band", "Small numbers",
     ]  # fmt: skip
     out = [
         '<div class="scroll" role="region" aria-labelledby="cap-main" tabindex="0">',
@@ -230,12 +230,13 @@ def _benchmark_table(d: Dashboard) -> list[str]:
         return []
     c0 = rows[0].context
     assert c0 is not None
-    head = ["Indicator", "Published measure", "Year", d.authority, "England", c0.region_name or "Region",
+    who = c0.authority or d.authority
+    head = ["Indicator", "Published measure", "Year", who, "England", c0.region_name or "Region",
             "Neighbours' average", "Neighbours' range", "Quartile band"]  # fmt: skip
     out = [
         '<div class="scroll" role="region" aria-labelledby="cap-bench" tabindex="0">',
         "<table>",
-        f'<caption id="cap-bench">Table 3: {_e(d.authority)}\'s published figures beside England, '
+        f'<caption id="cap-bench">Table 3: {_e(who)}\'s published figures beside England, '
         f"{_e(c0.region_name or 'its region')} and its statistical neighbours (DfE)</caption>",
         "<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in head) + "</tr></thead>",
         "<tbody>",
