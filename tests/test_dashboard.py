@@ -289,7 +289,5 @@ def test_benchmarks_of_another_authority_are_named_as_theirs(tmp_path):
     result = runner.invoke(app, ["dashboard", "-s", "icn6", "--authority", "Leeds", "-o", str(out)])
     assert result.exit_code == 0, result.output
     page = out.read_text()
-    assert (
-        "Table 3: Leeds&#x27;s published figures beside England, Yorkshire and the Humber" in page
-    )
+    assert "Table 3: Leeds's published figures beside England, Yorkshire and the Humber" in page
     assert "Published (Leeds)" in page and "Published (Croydon)" not in page
