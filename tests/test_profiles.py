@@ -143,3 +143,11 @@ def test_profiles_from_the_exercise_take_the_period_before():
     indicators = [b for b in sw.blocks if hasattr(b, "rows")][1]
     assert indicators.header[-1] == "Change in count since February 2019"
     assert doc.status.startswith("For general release")
+
+
+def test_benchmarks_of_another_authority_are_named_as_theirs(tmp_path):
+    out = tmp_path / "p.html"
+    result = runner.invoke(app, ["profiles", "-s", "icn6", "--authority", "Leeds", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert '<th scope="col">Leeds published (year)</th>' in page and "Croydon published" not in page

@@ -280,6 +280,7 @@ def _context(
     local = {r["indicator"]: r for r in recs if r["locality"] == loc}
     borough = {r["indicator"]: r for r in recs if r["is_total"]}
     region = str(bench["region_name"].iloc[0]) or "Region"
+    authority = str(bench["authority"].iloc[0]) or authority  # whose figures these are
     rows = []
     for b in bench.to_dict("records"):
         ind = b["indicator"]
