@@ -60,13 +60,13 @@ def _tiny(fmt: str) -> bytes:
 def test_the_report_has_every_part_a_committee_paper_needs(document):
     titles = [s.title for s in document.sections]
     assert titles == [
-        "Summary", "Demand by locality", "Rates per child", "Ward figures", "Localities",
-        "Data sources, methods and notes",
+        "Summary", "Demand by locality", "Rates per child", "Published benchmarks", "Ward figures",
+        "Localities", "Data sources, methods and notes",
     ]  # fmt: skip
     assert document.status.startswith("For general release") and "[c]" in document.status
     assert document.warning.startswith("ILLUSTRATIVE DATA")
     captions = [t.caption for t in document.tables()]
-    assert [c.split(":")[0] for c in captions] == [f"Table {i}" for i in range(1, 8)]
+    assert [c.split(":")[0] for c in captions] == [f"Table {i}" for i in range(1, 9)]
     counts = document.tables()[0]
     assert counts.header == ["Indicator", "North West", "North East", "Central West",
                              "Central East", "South West", "South East", "Borough total"]  # fmt: skip

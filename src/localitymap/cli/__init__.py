@@ -13,14 +13,17 @@ from localitymap import __version__
 from localitymap.cli import (
     allocate,
     assign,
+    benchmark,
     compare,
     composite,
     crosswalk,
+    dashboard,
     design,
     findings,
     funnel,
     init,
     map,
+    profiles,
     report,
     rollup,
     schemes,
@@ -97,6 +100,15 @@ app.command("allocate", short_help="Posts per locality team from demand.")(
 app.command("design", short_help="Propose balanced contiguous localities.")(design.design_command)
 app.command("whatif", short_help="Demand and balance after moving wards.")(design.whatif_command)
 app.command("assign", short_help="Case records to ward counts, offline.")(assign.assign_command)
+app.command("benchmark", short_help="The authority against England and neighbours.")(
+    benchmark.benchmark_command
+)
+app.command("dashboard", short_help="One-file dashboard for members (HTML/XLSX).")(
+    dashboard.dashboard_command
+)
+app.command("profiles", short_help="One page per locality (Word or HTML).")(
+    profiles.profiles_command
+)
 app.add_typer(schemes.app, name="schemes", short_help="List, show and check locality schemes.")
 app.add_typer(wards.app, name="wards", short_help="Fetch ward boundaries and registers.")
 

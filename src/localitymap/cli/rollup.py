@@ -104,6 +104,14 @@ def rollup_command(
             if rates and "rate" in table.columns
             else rollup_table(table, values.value)
         )
+        if rates and "rate" in table.columns:  # the borough beside its published figures
+            from rich.console import Group
+
+            from localitymap.cli.dashboard import context_for
+            from localitymap.renderers.context import beside_rich
+
+            bench = context_for(ex, None, True)
+            view = view if bench is None else Group(view, beside_rich(table, bench))
         if output is not None:
             con = console(width=100, file_text=True)
             con.print(view)

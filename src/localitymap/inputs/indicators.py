@@ -105,6 +105,7 @@ class Indicator:
     description: str = ""
     headline: str = ""
     statistic: str = "rate"
+    benchmark: str = ""  # the DfE LAIT measure that puts it in context (data/benchmarks)
     in_catalogue: bool = True
     #: A few words for column headers and charts ("CP plans"); the label when empty.
     short_label: str = ""

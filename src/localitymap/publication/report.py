@@ -180,6 +180,11 @@ def build_report(
     sections = [Section("Summary", summary), Section("Demand by locality", demand)]
     if "rate" in table.columns and table["rate_low"].notna().any():
         sections.append(Section("Rates per child", [tab("Rate by locality", **_rates(table))]))
+        published_context = _published_context(table, data)  # the borough beside DfE's figures
+        if published_context is not None:
+            block = tab("The borough beside its published figures, England and its neighbours",
+                        **published_context)  # fmt: skip
+            sections.append(Section("Published benchmarks", [block]))
     elif a.get("rates_unavailable") or "rate" in table.columns:
         why = a.get("rates_unavailable") or (
             "Rates per child could not be worked out: no indicator has a population "
@@ -206,6 +211,19 @@ def build_report(
         Section("Data sources, methods and notes", [Paragraph(n, "bullet") for n in notes])
     )
     return Document(doc_title, subtitle, status, warning, sections, notes, public, symbol)
+
+
+def _published_context(table: pd.DataFrame, data: IndicatorData) -> dict[str, Any] | None:
+    """The authority's published benchmarks beside the borough's rates, or None where the
+    benchmark data does not cover the authority (see :mod:`localitymap.publication.context`)."""
+    from localitymap.inputs.benchmarks import load_benchmarks
+    from localitymap.publication.context import report_table_parts
+    from localitymap.statistics.benchmark import authority_context
+
+    a, reg = table.attrs, data.register
+    names = [a.get("authority_name"), reg.lad_code, reg.lad_name]
+    bench, _ = authority_context(load_benchmarks(), names, data.indicators)
+    return report_table_parts(table, bench) if bench is not None else None
 
 
 def _hidden_note(table: pd.DataFrame, symbol: str) -> str:
