@@ -346,8 +346,8 @@ class Exercise:
     ) -> Path:  # fmt: skip
         """Write the report as .docx, .html or .xlsx (by the file's suffix), atomically and never
         over an existing file unless ``force``."""
+        from localitymap.outputs import write_atomic
         from localitymap.renderers.documents import render_document
-        from localitymap.renderers.export import write_atomic
 
         path = Path(path)
         fmt = REPORT_SUFFIXES.get(path.suffix.lower())

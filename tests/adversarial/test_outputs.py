@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from localitymap.cli import app
 from localitymap.errors import OutputError, OutputExists
+from localitymap.outputs import write_atomic
 from localitymap.publication.manifest import build_manifest, manifest_path, verify, write_manifest
-from localitymap.renderers.export import write_atomic
 
 from .corpus import CODES, CP, LAC, NAMES, write
 

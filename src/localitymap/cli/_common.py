@@ -119,7 +119,7 @@ def emit(
     payload: str | bytes, output: Path | None, force: bool, provenance: Provenance | None = None
 ) -> None:
     """Send a rendered result to ``output`` (atomically, with its manifest) or to stdout."""
-    from localitymap.renderers.export import write_atomic
+    from localitymap.outputs import write_atomic
 
     if output is None:
         if isinstance(payload, bytes):

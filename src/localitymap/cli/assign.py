@@ -109,8 +109,8 @@ def assign_command(
     from localitymap.cli._common import Provenance, command_line, write_provenance
     from localitymap.exercise import PUBLIC_DEFAULT, Exercise
     from localitymap.model.assign import assign_records, exercise_wards
+    from localitymap.outputs import write_atomic
     from localitymap.publication.disclosure import get_policy
-    from localitymap.renderers.export import write_atomic
 
     if cases is None and ssd_address is None:
         raise typer.BadParameter("give a cases file, or --ssd-address", param_hint="CASES")

@@ -23,7 +23,7 @@ def init_command(
     Example: localitymap init && localitymap report -o report.docx
     """
     from localitymap.inputs.exercise_file import FILE_NAME, init_text
-    from localitymap.renderers.export import write_atomic
+    from localitymap.outputs import write_atomic
 
     target = folder / FILE_NAME
     write_atomic(target, init_text(), force=force)

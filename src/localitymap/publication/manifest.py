@@ -103,14 +103,14 @@ def build_manifest(
 
 
 def _written_digest(output: Path) -> str:
-    from localitymap.renderers.export import written_digest
+    from localitymap.outputs import written_digest
 
     return written_digest(output) or sha256(output)
 
 
 def write_manifest(output: Path, manifest: dict[str, Any], *, force: bool = True) -> Path:
     """Write the manifest beside its output (atomically); return its path."""
-    from localitymap.renderers.export import write_atomic
+    from localitymap.outputs import write_atomic
 
     path = manifest_path(output)
     write_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", force=force)
