@@ -29,6 +29,7 @@ from localitymap.renderers.documents import to_docx, to_html, to_xlsx
 from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
+from .spreadsheet_guidance import check_workbook
 
 runner = CliRunner()
 SMALL = re.compile(r"^[1-4]$")
@@ -164,30 +165,25 @@ def test_html_is_one_self_contained_accessible_page(document):
 
 def test_xlsx_follows_the_government_spreadsheet_guidance(document):
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(document)))
-    names = wb.sheetnames
-    assert names[:2] == ["Cover", "Notes"] and names[2:] == [t.sheet for t in document.tables()]
-    for ws in wb.worksheets:
-        assert not ws.merged_cells.ranges, ws.title
-        assert isinstance(ws["A1"].value, str) and ws["A1"].value
-    assert len(wb["Notes"].tables) == 1
+    tables = check_workbook(wb)
+    assert list(tables)[2:] == [t.sheet for t in document.tables()]
     for spec in document.tables():
-        ws = wb[spec.sheet]
-        assert len(ws.tables) == 1, spec.sheet
-        (table,) = ws.tables.values()
-        top = int(re.match(r"A(\d+):", table.ref).group(1))
-        assert [c.value for c in ws[top]][: len(spec.header)] == spec.header
-        assert ws["A1"].value == spec.caption
-        body = [c.value for row in ws.iter_rows(min_row=top + 1, min_col=2) for c in row]
-        if spec.sheet in ("Counts", "Wards"):
-            numbers = [v for v in body if isinstance(v, (int, float))]
-            assert numbers and all(isinstance(v, int) for v in numbers)
-            assert not [v for v in numbers if 1 <= v <= 4]
-    wards = wb["Wards"]
-    assert "[c]" in [c.value for row in wards.iter_rows() for c in row]
+        assert wb[spec.sheet]["A1"].value == spec.caption
+    counts = tables["Counts"]
+    assert counts[0] == ["Indicator", "Locality", "Count", "Count: lowest possible",
+                         "Count: highest possible"]  # fmt: skip
+    assert ["Child protection plans", "Central West", 113, 113, 113] in counts
+    numbers = [v for name in ("Counts", "Wards") for r in tables[name] for v in r[2:]]
+    assert not [v for v in numbers if isinstance(v, int) and 1 <= v <= 4]
+    assert "[c]" in [v for r in tables["Wards"] for v in r]
+    # The significance the Word and HTML reports mark with triangles is here too.
+    rates = tables["Rates"]
+    assert rates[0][-2:] == ["Compared with the rest of the borough (95% level)",
+                             "Compared with the rest of the borough (99.8% level)"]  # fmt: skip
+    assert {r[-2] for r in rates[1:]} >= {"higher ▲", "lower ▼", "[z]"}
+    assert rates[1][0] == "Early help open cases (per 10,000 aged 0–15)"
     shares = wb["Shares"]
-    top = int(re.match(r"A(\d+):", next(iter(shares.tables.values())).ref).group(1))
-    cell = shares.cell(row=top + 1, column=2)
-    assert isinstance(cell.value, float) and cell.number_format == "0.0%"
+    assert isinstance(shares["C4"].value, float) and shares["C4"].number_format == "0.0%"
 
 
 def test_outputs_are_byte_identical_when_made_twice(document):
@@ -240,10 +236,11 @@ def test_a_report_over_mostly_suppressed_data_still_renders_and_says_what_it_hid
         )
         assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(tmp_path / "small.xlsx")
-    cells = [c.value for name in ("Counts", "Wards") for row in wb[name].iter_rows() for c in row]
+    tables = check_workbook(wb)
+    cells = [v for name in ("Counts", "Wards") for row in tables[name] for v in row]
     assert cells.count("[c]") > 100
     assert not [v for v in cells if isinstance(v, int) and 1 <= v <= 4]
-    ranks = [c.value for row in wb["Ranks"].iter_rows(min_row=5) for c in row]
+    ranks = [r[2] for r in tables["Ranks"][1:]]
     assert "[c]" in ranks  # a hidden count's rank is hidden too
     notes = " ".join(str(c.value) for row in wb["Notes"].iter_rows() for c in row)
     assert re.search(r"\d+ of the \d+ published counts .* are suppressed", notes)
@@ -266,8 +263,10 @@ def test_without_disclosure_control_the_report_says_it_is_not_for_publication(tm
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert wb["Cover"]["A3"].value.startswith("NOT FOR PUBLICATION")
-    assert "Rates" not in wb.sheetnames and wb["Counts"]["B4"].value is not None
+    cover = [c.value for c in wb["Cover"]["A"]]
+    assert cover[cover.index("Status") + 1].startswith("NOT FOR PUBLICATION")
+    assert "Rates" not in wb.sheetnames and wb["Counts"]["C4"].value == 667
+    check_workbook(wb)
 
 
 def test_rollup_exports_state_the_policy_and_hide_small_counts(tmp_path):

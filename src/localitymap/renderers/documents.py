@@ -8,10 +8,8 @@ HTML file, and an accessible Excel workbook (openpyxl). Heavy imports stay insid
   page.
 - HTML: one file, images inlined as data URIs, no scripts or external assets; tables with
   ``<caption>``, ``<th scope>``; prints on A4.
-- XLSX (UK government guidance on releasing statistics in spreadsheets): a Cover sheet with
-  contents, a Notes sheet, one table per sheet marked as an Excel table (so its header row is
-  known to screen readers), title in A1, no merged cells, numbers stored as numbers and hidden
-  figures as the policy's symbol.
+- XLSX: to the government guidance on releasing statistics in spreadsheets, through
+  :mod:`localitymap.renderers.workbook` (cover, contents, notes, one named table per sheet).
 
 All three are deterministic: the same report gives the same bytes.
 """
@@ -29,7 +27,6 @@ if TYPE_CHECKING:
     from localitymap.publication.report import Cell, Document, Figure, Table
 
 FORMATS = ("docx", "html", "xlsx")
-NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "rate": "#,##0.0", "rank": "0"}
 
 
 def render_document(doc: Document, fmt: str) -> bytes:
@@ -371,122 +368,62 @@ def _html_table(table: Table) -> str:
 
 
 def to_xlsx(doc: Document) -> bytes:
-    """The report as a workbook: Cover (with contents), Notes, then one table per sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.table import Table as XlTable
-    from openpyxl.worksheet.table import TableStyleInfo
+    """The report as a workbook to the guidance on releasing statistics in spreadsheets (see
+    :mod:`localitymap.renderers.workbook`): Cover, Contents, Notes, then one table per sheet."""
+    from localitymap.renderers.workbook import sheets_from_tables, write_workbook
 
-    from localitymap.renderers.export import workbook_bytes
-
-    wb = Workbook()
-    cover = wb.active
-    cover.title = "Cover"
     tables = doc.tables()
-    lines: list[tuple[str, Any]] = [
-        (doc.title, Font(bold=True, size=16)),
-        (doc.subtitle, Font(size=12)),
-        (doc.status, Font(bold=True)),
+    cover = report_cover(doc)
+    maps = "The maps are in the Word and HTML versions of this report; their figures are here."
+    cover.append(("Maps", maps))
+    specific = {
+        "Rates": _notes_matching(doc.notes, ("Population", "No population band")),
+        "Wards": _notes_matching(doc.notes, ("Boundaries", "Wards without data")),
+        "Localities": _notes_matching(doc.notes, ("Localities", "Boundaries")),
+        "Counts": _notes_matching(doc.notes, ("Localities", "Wards without data")),
+    }
+    placed = {n for ns in specific.values() for n in ns}
+    shared = [n for n in doc.notes if n not in placed]
+    notes_for = {t.sheet: [*shared, *specific.get(t.sheet, [])] for t in tables}
+    return write_workbook(
+        title=doc.title,
+        subject=doc.subtitle,
+        warning=doc.warning,
+        cover=cover,
+        notes=doc.notes,
+        sheets=sheets_from_tables(tables, notes_for),
+    )
+
+
+def report_cover(doc: Document) -> list[tuple[str, str]]:
+    """The cover sheet's headings and texts: what the data is, period, source, status,
+    publication date and contact."""
+    a = doc.about
+    what = (
+        f"{doc.title}: {doc.subtitle}. Counts of children and young people known to children's "
+        "services, by indicator, for each locality and ward, with each locality's share of the "
+        "borough total and its rank"
+        + (", and rates per head of the population" if _has_rates(doc) else "")
+        + "."
+    )
+    if doc.abbreviations:
+        from localitymap.publication.report import abbreviation_sentence
+
+        what += " " + abbreviation_sentence(doc.abbreviations)
+    return [
+        ("About these data", what),
+        ("Period", a.get("period", "")),
+        ("Source", a.get("source", "")),
+        ("Status", doc.status),
+        ("Publication date", a.get("published") or "Not stated (set it in the exercise file)."),
+        ("Contact", a.get("contact") or "Not stated (set it in the exercise file)."),
+        ("Produced by", f"localitymap {__version__}"),
     ]
-    if doc.warning:
-        lines.append((doc.warning, Font(bold=True, color="9C0006")))
-    lines.append(("This workbook holds the report's tables, one per sheet, and its notes. Figures "
-                  "(maps) are in the Word and HTML versions.", None))  # fmt: skip
-    if doc.symbol:
-        lines.append((f"{doc.symbol} marks a figure suppressed to protect children's privacy "
-                      "(see the Notes sheet).", None))  # fmt: skip
-    lines.append((f"Produced by localitymap {__version__}.", None))
-    for i, (text, font) in enumerate(lines, start=1):
-        cover.cell(row=i, column=1, value=text)
-        if font is not None:
-            cover.cell(row=i, column=1).font = font
-    start = len(lines) + 2
-    cover.cell(row=start, column=1, value="Contents").font = Font(bold=True, size=13)
-    header = start + 1
-    cover.cell(row=header, column=1, value="Sheet")
-    cover.cell(row=header, column=2, value="Contents")
-    contents = [("Notes", "Data sources, methods, disclosure control and symbols")]
-    contents += [(t.sheet, t.caption) for t in tables]
-    for k, (sheet, what) in enumerate(contents, start=header + 1):
-        cell = cover.cell(row=k, column=1, value=sheet)
-        cell.hyperlink = f"#'{sheet}'!A1"
-        cell.style = "Hyperlink"
-        cover.cell(row=k, column=2, value=what)
-    _xl_table(cover, "Contents", header, header + len(contents), 2, XlTable, TableStyleInfo)
-    cover.column_dimensions["A"].width = 16
-    cover.column_dimensions["B"].width = 100
-
-    notes = wb.create_sheet("Notes")
-    notes["A1"] = "Notes"
-    notes["A1"].font = Font(bold=True, size=14)
-    notes["A2"] = "This worksheet contains one table of numbered notes."
-    notes.append(["Note number", "Note text"])
-    for k, note in enumerate(doc.notes, start=1):
-        notes.append([f"[note {k}]", note])
-        notes.cell(row=notes.max_row, column=2).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
-    _xl_table(notes, "Notes", 3, notes.max_row, 2, XlTable, TableStyleInfo)
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 110
-
-    for n, table in enumerate(tables, start=1):
-        ws = wb.create_sheet(table.sheet)
-        ws["A1"] = table.caption
-        ws["A1"].font = Font(bold=True, size=14)
-        intro = ["This worksheet contains one table. Notes are on the Notes sheet.", *table.notes]
-        if doc.symbol:
-            intro.append(f"{doc.symbol}: suppressed to protect children's privacy.")
-        for k, line in enumerate(intro, start=2):
-            ws.cell(row=k, column=1, value=line)
-        head = len(intro) + 2
-        for j, h in enumerate(table.header, start=1):
-            ws.cell(row=head, column=j, value=h)
-        for i, cells in enumerate(table.rows, start=head + 1):
-            for j, c in enumerate(cells, start=1):
-                _xl_cell(ws.cell(row=i, column=j), c)
-        _xl_table(
-            ws,
-            f"Table{n}",
-            head,
-            head + len(table.rows),
-            len(table.header),
-            XlTable,
-            TableStyleInfo,
-        )
-        ws.freeze_panes = ws.cell(row=head + 1, column=2)
-        _xl_widths(ws, head)
-    return workbook_bytes(wb)
 
 
-def _xl_cell(cell: Any, c: Cell) -> None:
-    if c.value is not None and c.kind in NUMBER_FORMATS:
-        cell.value = c.value if c.kind == "share" else round(c.value, 6)
-        cell.number_format = NUMBER_FORMATS[c.kind]
-        if c.kind in ("count", "rank") and float(c.value).is_integer():
-            cell.value = int(c.value)
-    else:
-        cell.value = c.text or None
-        if c.text and _numeric_text(c):
-            from openpyxl.styles import Alignment
-
-            cell.alignment = Alignment(horizontal="right")
+def _has_rates(doc: Document) -> bool:
+    return any(t.sheet == "Rates" for t in doc.tables())
 
 
-def _xl_table(
-    ws: Any, name: str, top: int, bottom: int, width: int, table_cls: Any, style_cls: Any
-) -> None:
-    from openpyxl.utils import get_column_letter
-
-    ref = f"A{top}:{get_column_letter(width)}{max(bottom, top + 1)}"
-    t = table_cls(displayName=name, ref=ref)
-    t.tableStyleInfo = style_cls(name="TableStyleLight9", showRowStripes=True)
-    ws.add_table(t)
-
-
-def _xl_widths(ws: Any, head: int) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for j, col in enumerate(ws.iter_cols(min_row=head, max_row=ws.max_row), start=1):
-        width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
-        ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 40)
+def _notes_matching(notes: list[str], starts: tuple[str, ...]) -> list[str]:
+    return [n for n in notes if n.startswith(starts)]
