@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from localitymap.inputs.schemes import load_scheme
 from localitymap.model.rollup import rollup
 from localitymap.publication.disclosure import protect, public_table
 from localitymap.publication.report import Figure, build_report
-from localitymap.renderers.documents import to_docx, to_html, to_xlsx
+from localitymap.renderers.documents import _table_parts, to_docx, to_html, to_xlsx
 from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
@@ -86,7 +87,8 @@ def test_the_report_has_every_part_a_committee_paper_needs(document):
 
 def test_docx_has_real_tables_captions_header_rows_alt_text_and_styles(document):
     d = docx.Document(io.BytesIO(to_docx(document)))
-    assert len(d.tables) == len(document.tables())
+    parts = [p for t in document.tables() for p in _table_parts(t)]
+    assert len(d.tables) == len(parts) == len(document.tables()) + 2  # the annex in three parts
     styles = [p.style.name for p in d.paragraphs]
     assert styles[:2] == ["Title", "Subtitle"] and "Heading 1" in styles
     # Caption numbers are Word SEQ fields, whose text python-docx's Paragraph.text leaves out.
@@ -98,10 +100,10 @@ def test_docx_has_real_tables_captions_header_rows_alt_text_and_styles(document)
     # Figures first (the test map heads "Demand by locality"), then tables in order.
     assert captions == [
         *(f.caption for f in document.figures()),
-        *(t.caption for t in document.tables()),
+        *(t.caption for t in parts),
     ]
     ns = W
-    for t, spec in zip(d.tables, document.tables(), strict=True):
+    for t, spec in zip(d.tables, parts, strict=True):
         assert t.rows[0]._tr.trPr.find(f"{ns}tblHeader") is not None
         assert t._tbl.tblPr.find(f"{ns}tblCaption").get(f"{ns}val") == spec.caption
         assert [c.text for c in t.rows[0].cells] == spec.header
@@ -111,12 +113,44 @@ def test_docx_has_real_tables_captions_header_rows_alt_text_and_styles(document)
         if spec.sheet in ("Counts", "Wards"):
             body = [c.text for r in t.rows[1:] for c in r.cells[1:]]
             assert not [x for x in body if SMALL.match(x)]
-            assert "[c]" in body or spec.sheet == "Counts"
+    annex = [c.text for t in d.tables for r in t.rows[1:] for c in r.cells[2:] if len(t.columns) > 2
+             and t.rows[0].cells[0].text == "Ward"]  # fmt: skip
+    assert "[c]" in annex
     shapes = list(d.inline_shapes)
     assert len(shapes) == len(document.figures())
     assert all(s._inline.docPr.get("descr") for s in shapes)
     # Landscape only for the ward annex.
     assert [s.page_width > s.page_height for s in d.sections] == [False, True, False]
+
+
+def test_docx_needs_no_hand_work_before_an_agenda_pack(document):
+    data = to_docx(document)
+    d = docx.Document(io.BytesIO(data))
+    # Header with the status, footer "Page n of m" from Word's fields.
+    section = d.sections[0]
+    assert "For general release" in section.header.paragraphs[0].text
+    footer = section.footer._element.xml
+    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer
+    props = d.core_properties
+    assert props.language == "en-GB" and props.title == document.title
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "docProps/thumbnail.jpeg" not in z.namelist()
+        app = z.read("docProps/app.xml").decode()
+        styles_xml = z.read("word/styles.xml").decode()
+    assert "Microsoft" not in app and "<Application>localitymap</Application>" in app
+    # One font family: no theme fonts, every named font Arial.
+    assert "Theme=" not in re.sub(r"<w:latentStyles.*</w:latentStyles>", "", styles_xml, flags=re.S)
+    assert set(re.findall(r'w:ascii="([^"]+)"', styles_xml)) == {"Arial"}
+    # Table text at least 8 pt, the ward annex at most 8 columns a table.
+    for st in d.styles:
+        if st.name.startswith("Table ") and getattr(st, "font", None) and st.font.size:
+            assert st.font.size.pt >= 8, st.name
+    assert max(len(t.columns) for t in d.tables) <= 8
+    # Abbreviations spelled out; each rate row names its population band.
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "EHC, education, health and care" in text and "SEND, special educational" in text
+    rates = next(t for t in document.tables() if t.sheet == "Rates")
+    assert all(re.search(r"\((per 10,000|% of those) aged \d+–\d+\)$", r[0].text) for r in rates.rows)
 
 
 class _Page(HTMLParser):

@@ -62,11 +62,15 @@ def to_docx(doc: Document) -> bytes:
     props.created = props.modified = props.last_printed = dt.datetime(2000, 1, 1)
     props.revision = 1
     props.comments = doc.status
+    props.language = "en-GB"
+    props.keywords = "children's services; localities; wards"
+    props.category = "Committee report"
     page = d.sections[0]
     page.page_width, page.page_height = Cm(21.0), Cm(29.7)
     for side in ("left_margin", "right_margin"):
         setattr(page, side, Cm(2.0))
 
+    _docx_header_footer(page, doc)
     d.add_paragraph(doc.title, style="Title")
     d.add_paragraph(doc.subtitle, style="Subtitle")
     d.add_paragraph(doc.status, style="Status")
@@ -87,12 +91,108 @@ def to_docx(doc: Document) -> bytes:
             elif isinstance(block, Figure):
                 _docx_figure(d, block, Cm(16.5))
             elif isinstance(block, Table):
-                _docx_table(d, block, doc.symbol, _text_width(d.sections[-1]))
+                for part in _table_parts(block):
+                    _docx_table(d, part, doc.symbol, _text_width(d.sections[-1]))
         if wide:
             _docx_orientation(d, WD_ORIENT.PORTRAIT)
     buf = io.BytesIO()
     d.save(buf)
-    return fixed_zip_times(buf.getvalue())
+    return fixed_zip_times(_without_template_leftovers(buf.getvalue()))
+
+
+def _table_parts(table: Table) -> list[Table]:
+    """A table with column groups as one table per group, each repeating the row-label columns;
+    the first keeps the numbered caption, the others say they continue it."""
+    from dataclasses import replace
+
+    if not table.groups:
+        return [table]
+    labels = list(range(table.label_columns))
+    parts = []
+    n = len(table.groups)
+    for k, (title, cols) in enumerate(table.groups, start=1):
+        keep = labels + cols
+        caption = f"{table.caption} (part {k} of {n}: {title})"
+        if k > 1:
+            number = table.caption.split(":")[0]
+            caption = f"{number} continued (part {k} of {n}: {title})"
+        parts.append(
+            replace(
+                table,
+                caption=caption,
+                header=[table.header[j] for j in keep],
+                rows=[[r[j] for j in keep] for r in table.rows],
+                notes=table.notes if k == n else [],
+                groups=[],
+            )
+        )
+    return parts
+
+
+def _docx_header_footer(section: Any, doc: Document) -> None:
+    """The document's status and title in the header; "Page n of m" in the footer (PAGE and
+    NUMPAGES fields, so Word and LibreOffice number the pages themselves)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    status = "For general release" if doc.public else "NOT FOR PUBLICATION: internal use only"
+    if doc.warning:
+        status += " · ILLUSTRATIVE DATA"
+    head = section.header.paragraphs[0]
+    head.text = f"{doc.title} · {status}"
+    head.style = "Header"
+    foot = section.footer.paragraphs[0]
+    foot.style = "Footer"
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("Page ")
+    _docx_field(foot, "PAGE", "1")
+    foot.add_run(" of ")
+    _docx_field(foot, "NUMPAGES", "1")
+
+
+def _docx_field(paragraph: Any, instr: str, shown: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {instr} ")
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = shown
+    run.append(t)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>localitymap</Application><AppVersion>" + __version__.encode() + b"</AppVersion>"
+    b"</Properties>"
+)
+
+
+def _without_template_leftovers(data: bytes) -> bytes:
+    """python-docx's template says it was made by "Microsoft Macintosh Word" and carries a blank
+    thumbnail: say what made the file instead, and drop the thumbnail."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            name = info.filename
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            payload = src.read(name)
+            if name == "docProps/app.xml":
+                payload = _APP_XML
+            elif name == "_rels/.rels":
+                payload = re.sub(rb"<Relationship [^>]*thumbnail[^>]*/>", b"", payload)
+            dst.writestr(info, payload)
+    return out.getvalue()
 
 
 def _docx_styles(d: Any) -> None:
@@ -102,8 +202,8 @@ def _docx_styles(d: Any) -> None:
 
     styles = d.styles
     normal = styles["Normal"]
-    normal.font.name = "Arial"
     normal.font.size = Pt(11)
+    _one_font(d, "Arial")
 
     def add(name: str, base: str, size: float, *, bold: bool = False, colour: str | None = None,
             right: bool = False, after: float | None = None) -> None:  # fmt: skip
@@ -126,12 +226,39 @@ def _docx_styles(d: Any) -> None:
     add("Table Heading", "Table Text", 8.5, bold=True, after=0)
     add("Table Note", "Normal", 8.5, colour="404040", after=2)
     # For wide (landscape) tables: the same, smaller.
-    add("Table Text Small", "Table Text", 7, after=0)
-    add("Table Number Small", "Table Number", 7, right=True, after=0)
-    add("Table Heading Small", "Table Heading", 7, bold=True, after=0)
+    add("Table Text Small", "Table Text", 8, after=0)
+    add("Table Number Small", "Table Number", 8, right=True, after=0)
+    add("Table Heading Small", "Table Heading", 8, bold=True, after=0)
     styles["Caption"].font.size = Pt(10)
     styles["Caption"].font.color.rgb = RGBColor.from_string("1F1F1F")
     styles["Caption"].paragraph_format.keep_with_next = True
+
+
+def _one_font(d: Any, family: str) -> None:
+    """Every style in one font family, and British English as the proofing language: the
+    template's headings otherwise use the theme's Calibri Light."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    root = d.styles.element
+    defaults = root.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for el in root.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            el.attrib.pop(qn(f"w:{attr}"), None)
+        for attr in ("ascii", "hAnsi", "cs"):
+            el.set(qn(f"w:{attr}"), family)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), family)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-GB")
 
 
 def _docx_caption(d: Any, label: str, text: str) -> None:
@@ -140,6 +267,14 @@ def _docx_caption(d: Any, label: str, text: str) -> None:
     from docx.oxml.ns import qn
 
     number, _, rest = text.partition(": ")
+    if not (
+        number.startswith(label)
+        and number.split()[-1].isdigit()
+        and " " not in number[len(label) + 1 :]
+    ):
+        # a continued table: no new number
+        d.add_paragraph(text, style="Caption")
+        return
     p = d.add_paragraph(style="Caption")
     p.add_run(f"{label} ")
     field = OxmlElement("w:fldSimple")
@@ -178,8 +313,8 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     t.autofit = False
     # Fixed column widths across the text width: the row-label column(s) wide enough for names,
     # the figures sharing the rest. Wide tables get narrow cell margins and a smaller font.
-    labels = 2 if table.wide else 1
-    label_width = int(Cm(2.6 if table.wide else 4.2))
+    labels = table.label_columns
+    label_width = int(Cm(3.6 if labels > 1 else 4.2))
     rest = (width - labels * label_width) // max(1, len(table.header) - labels)
     widths = [label_width] * labels + [rest] * (len(table.header) - labels)
     for col, w in zip(t.columns, widths, strict=True):
@@ -208,7 +343,7 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     tr_pr.append(repeat)
-    small = " Small" if table.wide else ""
+    small = " Small" if len(table.header) > 10 else ""
     # Style ids looked up once: python-docx resolves a style object by name on every assignment.
     ids = {
         name: d.styles[name + small].style_id
