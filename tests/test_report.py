@@ -150,7 +150,9 @@ def test_docx_needs_no_hand_work_before_an_agenda_pack(document):
     text = "\n".join(p.text for p in d.paragraphs)
     assert "EHC, education, health and care" in text and "SEND, special educational" in text
     rates = next(t for t in document.tables() if t.sheet == "Rates")
-    assert all(re.search(r"\((per 10,000|% of those) aged \d+–\d+\)$", r[0].text) for r in rates.rows)
+    assert all(
+        re.search(r"\((per 10,000|% of those) aged \d+–\d+\)$", r[0].text) for r in rates.rows
+    )
 
 
 class _Page(HTMLParser):
