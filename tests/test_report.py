@@ -183,8 +183,17 @@ def test_html_is_one_self_contained_accessible_page(document):
     page = _Page()
     page.feed(text)
     tags = [t for t, _ in page.tags]
-    assert tags.count("table") == tags.count("caption") == len(document.tables())
+    parts = [p for t in document.tables() for p in _table_parts(t)]
+    assert tags.count("table") == tags.count("caption") == len(parts)
     assert tags.count("img") == len(document.figures())
+    assert not re.search(r"<td[^>]*>\s*</td>", text)
+    # The scroll region around the wide annex is reachable by keyboard and named by its caption.
+    regions = [a for t, a in page.tags if t == "div" and a.get("role") == "region"]
+    assert regions and all(a.get("tabindex") == "0" and a.get("aria-labelledby") for a in regions)
+    # Triangles have words.
+    marks = re.findall(r'<span role="img" aria-label="([^"]+)">([▲▼])</span>', text)
+    assert {m for _, m in marks} == {"▲", "▼"}
+    assert text.count("▲") + text.count("▼") == len(marks) + 2  # and the two in the table note
     for tag, attrs in page.tags:
         assert tag not in ("script", "link", "iframe")
         for key in ("src", "href"):
@@ -195,7 +204,12 @@ def test_html_is_one_self_contained_accessible_page(document):
         if tag == "th":
             assert attrs.get("scope") in ("col", "row")
     assert '<html lang="en-GB">' in text
-    counts = [c for caption, cells in page.cells.items() if "Count by" in caption for c in cells]
+    counts = [
+        c
+        for cap, cells in page.cells.items()
+        if "Count by" in cap or "continued" in cap
+        for c in cells
+    ]
     assert "[c]" in counts and not [c for c in counts if SMALL.match(c)]
 
 
@@ -320,3 +334,27 @@ def test_rollup_exports_state_the_policy_and_hide_small_counts(tmp_path):
     hidden = t[t.disclosure == "suppressed"]
     assert len(hidden) and hidden[["count", "share", "rank"]].isna().all().all()
     assert not t["count"].between(1, 5).any()
+
+
+def test_html_printed_to_a4_keeps_every_column_of_the_ward_annex(document, tmp_path):
+    """Headless Chromium prints the page to PDF: every column header of the ward annex, and
+    every [c] it hides, must be in the PDF's text (a column cut off at the page edge is lost)."""
+    from .browser import pdf_text, print_pdf
+
+    page = tmp_path / "report.html"
+    page.write_text(to_html(document), encoding="utf-8")
+    text = pdf_text(print_pdf(page, tmp_path / "report.pdf"))
+    annex = next(t for t in document.tables() if t.sheet == "Wards")
+    number = annex.caption.split(":")[0]
+    after = f"Table {int(number.split()[-1]) + 1}:"
+    region = text[text.index(f"{number}:") : text.index(after)]
+    words = re.findall(r"\S+", region)
+    for header in annex.header:
+        for word in header.split():
+            assert word in words, f"annex column {header!r} is missing from the printed page"
+    hidden = sum(c.text == "[c]" for r in annex.rows for c in r)
+    assert hidden and region.count("[c]") == hidden
+    # The last ward's row prints whole: its name and each of its figures.
+    last = annex.rows[-1]
+    lines = [x.split(last[1].text, 1)[1] for x in region.splitlines() if last[0].text in x]
+    assert " ".join(lines).split() == [c.text for c in last[2:]]

@@ -406,15 +406,28 @@ caption { text-align: left; font-weight: bold; padding-bottom: .4rem; caption-si
 th, td { border: 1px solid #b1b4b6; padding: .25rem .45rem; vertical-align: top; }
 thead th { background: #f3f2f1; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { overflow-wrap: normal; word-break: normal; hyphens: manual; }
 tbody th { text-align: left; font-weight: normal; }
 .table-note { font-size: .8rem; color: #3d3d3d; margin: .1rem 0; }
 .wide { overflow-x: auto; }
+.wide:focus { outline: 3px solid #ffdd00; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #dddddd; }
 figcaption { font-weight: bold; font-size: .9rem; }
 footer { margin-top: 2rem; font-size: .8rem; color: #505a5f; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
-               table, figure { break-inside: avoid; } .wide { overflow: visible; } }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  h2 { break-after: avoid; } caption { break-after: avoid; }
+  /* Long tables may run on to the next page (rows whole, header repeated) rather than leave
+     most of a page blank; figures and the annex's parts stay whole. */
+  table { break-inside: auto; font-size: 8.5pt; } tr, figure { break-inside: avoid; }
+  th, td { padding: 1px 4px; line-height: 1.25; }
+  tbody th, td.label { white-space: nowrap; }
+  figure img { max-height: 18cm; }
+  section:has(.wide) { page: landscape; }
+  .wide { overflow: visible; } .wide .table-part { break-inside: avoid; }
+}
 @page { size: A4; margin: 1.8cm; }
+@page landscape { size: A4 landscape; margin: 1.5cm; }
 """.strip()
 
 
@@ -464,7 +477,7 @@ def to_html(doc: Document) -> str:
                     "</figure>",
                 ]
             elif isinstance(block, Table):
-                out.append(_html_table(block))
+                out.append(_html_table(block, len(out)))
         if bullets:
             out += ["<ul>", *bullets, "</ul>"]
         out.append("</section>")
@@ -477,26 +490,58 @@ def to_html(doc: Document) -> str:
     return "\n".join(out) + "\n"
 
 
-def _html_table(table: Table) -> str:
+MARK_WORDS = {
+    "▲": "significantly higher than the rest of the borough",
+    "▼": "significantly lower than the rest of the borough",
+}
+
+
+def _html_table(table: Table, key: int) -> str:
+    """A table (in parts when it has column groups). A wide one sits in a scroll region a
+    keyboard can reach and prints on a landscape page."""
     e = html.escape
-    rows = [f'<div class="{"wide" if table.wide else "table"}">', "<table>"]
-    rows.append(f"<caption>{e(table.caption)}</caption>")
-    rows.append(
-        "<thead><tr>"
-        + "".join(f'<th scope="col">{e(h)}</th>' for h in table.header)
-        + "</tr></thead>"
+    parts = _table_parts(table)
+    ident = f"t{key}"
+    wide = table.wide or len(parts) > 1
+    attrs = (
+        f' class="wide" role="region" tabindex="0" aria-labelledby="{ident}-0"'
+        if wide
+        else ' class="table"'
     )
-    rows.append("<tbody>")
-    for cells in table.rows:
-        parts = [f'<th scope="row">{e(cells[0].text)}</th>']
-        for c in cells[1:]:
-            cls = ' class="num"' if c.kind != "text" or _numeric_text(c) else ""
-            parts.append(f"<td{cls}>{e(c.text)}</td>")
-        rows.append("<tr>" + "".join(parts) + "</tr>")
-    rows += ["</tbody>", "</table>"]
-    rows += [f'<p class="table-note">{e(n)}</p>' for n in table.notes]
+    rows = [f"<div{attrs}>"]
+    for k, part in enumerate(parts):
+        rows.append('<table class="table-part">')
+        rows.append(f'<caption id="{ident}-{k}">{e(part.caption)}</caption>')
+        rows.append(
+            "<thead><tr>"
+            + "".join(f'<th scope="col">{e(h)}</th>' for h in part.header)
+            + "</tr></thead>"
+        )
+        rows.append("<tbody>")
+        labels = max(1, part.label_columns)
+        for cells in part.rows:
+            out = [f'<th scope="row">{e(cells[0].text)}</th>']
+            for j, c in enumerate(cells[1:], start=1):
+                text = c.text or "not available"
+                if j < labels:
+                    out.append(f'<td class="label">{e(text)}</td>')
+                    continue
+                cls = ' class="num"' if c.kind != "text" or _numeric_text(c) else ""
+                out.append(f"<td{cls}>{_marked(text)}</td>")
+            rows.append("<tr>" + "".join(out) + "</tr>")
+        rows += ["</tbody>", "</table>"]
+        rows += [f'<p class="table-note">{e(n)}</p>' for n in part.notes]
     rows.append("</div>")
     return "\n".join(rows)
+
+
+def _marked(text: str) -> str:
+    """A cell's text, its ▲/▼ given words for screen readers (the triangle alone says nothing)."""
+    e = html.escape
+    for mark, words in MARK_WORDS.items():
+        if text.endswith(mark):
+            return f'{e(text[: -len(mark)])}<span role="img" aria-label="{words}">{mark}</span>'
+    return e(text)
 
 
 # --- Excel --------------------------------------------------------------------------------------
