@@ -152,12 +152,12 @@ def build_report(
     *,
     title: str | None = None,
     contact: str | None = None,
-    published: str | None = None,
+    publication_date: str | None = None,
 ) -> Document:
     """The report for a public rollup ``table`` (rates optional) and the ``protection`` that made
     it (None: no disclosure control, internal use). Maps need ``boundaries``. ``contact`` and
-    ``published`` (the publication date) go on the cover; they default to the table's
-    ``contact`` and ``published`` attributes (from the exercise file)."""
+    ``publication_date`` go on the cover; they default to the table's ``contact`` and
+    ``publication_date`` attributes (from the exercise file)."""
     from localitymap.model.rollup import leaders
     from localitymap.publication.disclosure import public_wards, statement
     from localitymap.publication.findings import findings
@@ -226,7 +226,7 @@ def build_report(
     about = {
         "period": period,
         "source": "; ".join(map(str, a.get("sources", []))),
-        "published": str(published or a.get("published") or ""),
+        "publication_date": str(publication_date or a.get("publication_date") or ""),
         "contact": str(contact or a.get("contact") or ""),
         "authority": authority,
     }

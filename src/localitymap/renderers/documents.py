@@ -89,7 +89,9 @@ def to_docx(doc: Document) -> bytes:
                 )
                 d.add_paragraph(block.text, style=style)
             elif isinstance(block, Figure):
-                _docx_figure(d, block, Cm(16.5))
+                # 14.5 cm: a map and its caption fit under a short section's text rather than
+                # leaving most of a page blank before it.
+                _docx_figure(d, block, Cm(14.5))
             elif isinstance(block, Table):
                 for part in _table_parts(block):
                     _docx_table(d, part, doc.symbol, _text_width(d.sections[-1]))
@@ -272,8 +274,8 @@ def _docx_caption(d: Any, label: str, text: str) -> None:
         and number.split()[-1].isdigit()
         and " " not in number[len(label) + 1 :]
     ):
-        # a continued table: no new number
-        d.add_paragraph(text, style="Caption")
+        # a continued table: no new number, and a page of its own
+        d.add_paragraph(text, style="Caption").paragraph_format.page_break_before = True
         return
     p = d.add_paragraph(style="Caption")
     p.add_run(f"{label} ")
@@ -296,6 +298,9 @@ def _docx_figure(d: Any, fig: Figure, width: Any) -> None:
     pic._inline.docPr.set("title", fig.caption)
     d.paragraphs[-1].paragraph_format.keep_with_next = True
     _docx_caption(d, "Figure", fig.caption)
+    # A figure's caption sits below it: kept with the next block, it would chain every figure
+    # and the table after them onto one page and leave the page before mostly blank.
+    d.paragraphs[-1].paragraph_format.keep_with_next = False
 
 
 def _text_width(section: Any) -> int:
@@ -314,9 +319,9 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     # Fixed column widths across the text width: the row-label column(s) wide enough for names,
     # the figures sharing the rest. Wide tables get narrow cell margins and a smaller font.
     labels = table.label_columns
-    label_width = int(Cm(3.6 if labels > 1 else 4.2))
-    rest = (width - labels * label_width) // max(1, len(table.header) - labels)
-    widths = [label_width] * labels + [rest] * (len(table.header) - labels)
+    label_widths = [int(Cm(4.8)), int(Cm(2.6))][:labels] if labels > 1 else [int(Cm(4.2))]
+    rest = (width - sum(label_widths)) // max(1, len(table.header) - labels)
+    widths = label_widths + [rest] * (len(table.header) - labels)
     for col, w in zip(t.columns, widths, strict=True):
         col.width = w
         for cell in col.cells:
@@ -595,7 +600,10 @@ def report_cover(doc: Document) -> list[tuple[str, str]]:
         ("Period", a.get("period", "")),
         ("Source", a.get("source", "")),
         ("Status", doc.status),
-        ("Publication date", a.get("published") or "Not stated (set it in the exercise file)."),
+        (
+            "Publication date",
+            a.get("publication_date") or "Not stated (set it in the exercise file).",
+        ),
         ("Contact", a.get("contact") or "Not stated (set it in the exercise file)."),
         ("Produced by", f"localitymap {__version__}"),
     ]

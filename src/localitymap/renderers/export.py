@@ -211,8 +211,11 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
         ("Period", period),
         ("Source", "; ".join(map(str, a.get("sources", [])))),
         ("Status", disclosure_line(a)),
-        ("Publication date", str(a.get("published") or "Not stated.")),
-        ("Contact", str(a.get("contact") or "Not stated.")),
+        (
+            "Publication date",
+            str(a.get("publication_date") or "Not stated (set it in the exercise file)."),
+        ),
+        ("Contact", str(a.get("contact") or "Not stated (set it in the exercise file).")),
         ("Produced by", f"localitymap {__version__}"),
     ]
     return write_workbook(

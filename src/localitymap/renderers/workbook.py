@@ -95,7 +95,7 @@ def write_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = "Cover"
-    _text(ws.cell(row=1, column=1), title).style = "Title"
+    _styled(_text(ws.cell(row=1, column=1), title), "Title")
     row = 2
     if warning:
         cell = _text(ws.cell(row=row, column=1), warning)
@@ -108,16 +108,17 @@ def write_workbook(
             (
                 "Notes",
                 f"The Notes sheet holds {len(all_notes)} numbered notes; each table "
-                "sheet says which of them apply ([note 1] and so on).",
+                "sheet says, under its title, which of them apply.",
             )
         )
     if used:
         blocks.append(("Symbols", "; ".join(f"{s} {SYMBOLS[s]}" for s in used) + "."))
     for heading, text in blocks:
-        _text(ws.cell(row=row, column=1), heading).style = "Headline 2"
+        _styled(_text(ws.cell(row=row, column=1), heading), "Headline 2")
         row += 1
         cell = _text(ws.cell(row=row, column=1), text or "Not stated.")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_height(ws, row, text, 100)
         row += 1
     ws.column_dimensions["A"].width = 100
     _page(ws, landscape=False, one_page=True)
@@ -148,6 +149,7 @@ def write_workbook(
             _text(ns.cell(row=k, column=1), f"[note {k - 3}]")
             cell = _text(ns.cell(row=k, column=2), note)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            _fit_height(ns, k, note, 110)
         _named_table(ns, "notes", 3, 3 + len(all_notes), 2)
         ns.column_dimensions["A"].width = 14
         ns.column_dimensions["B"].width = 110
@@ -184,8 +186,26 @@ def _text(cell: Any, text: str) -> Any:
     return cell
 
 
+def _fit_height(ws: Any, row: int, text: str, width: int) -> None:
+    """Room for wrapped text: LibreOffice does not grow a row to fit it when the file opens."""
+    lines = sum(max(1, -(-len(part) // int(width * 1.1))) for part in str(text).split("\n"))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
+
+
+def _styled(cell: Any, style: str) -> None:
+    """A heading cell style (so assistive technology knows it is a heading) in the workbook's
+    one font family: the built-in Title style would bring in Cambria."""
+    from copy import copy
+
+    cell.style = style
+    font = copy(cell.font)
+    font.name = "Calibri"
+    cell.font = font
+
+
 def _heading(ws: Any, title: str, line: str) -> None:
-    _text(ws["A1"], title).style = "Headline 1"
+    _styled(_text(ws["A1"], title), "Headline 1")
     _text(ws["A2"], line)
 
 
