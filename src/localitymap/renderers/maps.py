@@ -493,7 +493,8 @@ def draw_small_multiples(
             )
             for _, row in localities.iterrows():
                 pt = row.geometry.representative_point()
-                ax.text(pt.x, pt.y, _value_text(row, ind, "share", classes, symbol, digits), ha="center", va="center",
+                text = _value_text(row, ind, "share", classes, symbol, digits)
+                ax.text(pt.x, pt.y, text, ha="center", va="center",
                         fontsize=5.5, zorder=6, bbox=_LABEL_BOX)  # fmt: skip
             ax.set_title(label, fontsize=7.5, fontweight="bold", pad=2)
         else:
