@@ -137,6 +137,8 @@ def draw_funnel(
 def _place_labels(fig: Figure, ax: Any, items: list[tuple[str, float, float]]) -> None:
     """Each label at the first of :data:`CANDIDATES` where it overlaps no placed label, no
     point and no line, inside the axes; failing that, where it overlaps least."""
+    from itertools import pairwise
+
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
@@ -152,7 +154,7 @@ def _place_labels(fig: Figure, ax: Any, items: list[tuple[str, float, float]]) -
     for line in ax.get_lines():
         xy = to_px(np.column_stack(line.get_data()).astype(float))
         if len(xy) > 1:
-            dense = [np.linspace(a, b, 8) for a, b in zip(xy[:-1], xy[1:], strict=True)]
+            dense = [np.linspace(a, b, 8) for a, b in pairwise(xy)]
             samples.append(np.vstack(dense))
         else:
             samples.append(xy)
