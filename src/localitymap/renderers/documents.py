@@ -319,9 +319,12 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     # Fixed column widths across the text width: the row-label column(s) wide enough for names,
     # the figures sharing the rest. Wide tables get narrow cell margins and a smaller font.
     labels = table.label_columns
-    label_widths = [int(Cm(4.8)), int(Cm(2.6))][:labels] if labels > 1 else [int(Cm(4.2))]
-    rest = (width - sum(label_widths)) // max(1, len(table.header) - labels)
-    widths = label_widths + [rest] * (len(table.header) - labels)
+    if table.measure:  # a grid of figures: row labels, then equal columns
+        label_widths = [int(Cm(4.8)), int(Cm(2.6))][:labels] if labels > 1 else [int(Cm(4.2))]
+        rest = (width - sum(label_widths)) // max(1, len(table.header) - labels)
+        widths = label_widths + [rest] * (len(table.header) - labels)
+    else:  # mixed text and figures: each column as wide as what it holds needs
+        widths = _text_widths(table, width)
     for col, w in zip(t.columns, widths, strict=True):
         col.width = w
         for cell in col.cells:
@@ -371,6 +374,19 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
             para._p.style = ids[style]
     for note in table.notes:
         d.add_paragraph(note, style="Table Note")
+
+
+def _text_widths(table: Table, width: int) -> list[int]:
+    """Column widths in proportion to the longest text each holds (between a long word and
+    45 characters), filling ``width``."""
+    need = []
+    for j, head in enumerate(table.header):
+        texts = [r[j].text for r in table.rows]
+        longest = max((len(t) for t in texts), default=0)
+        word = max(len(w) for w in [*head.split(), *(w for t in texts for w in t.split())] or [""])
+        need.append(min(max(longest, word, 4), 45))
+    total = sum(need)
+    return [width * n // total for n in need]
 
 
 def _numeric_text(c: Cell) -> bool:

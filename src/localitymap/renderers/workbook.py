@@ -99,7 +99,9 @@ def write_workbook(
     row = 2
     if warning:
         cell = _text(ws.cell(row=row, column=1), warning)
-        cell.font = Font(bold=True, color="9C0006")
+        cell.font = Font(name="Calibri", bold=True, color="9C0006")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_height(ws, row, warning, 100)
         row += 1
     blocks = list(cover)
     blocks.append(("Contents", "The Contents sheet lists and links to every sheet."))
@@ -169,6 +171,7 @@ def write_workbook(
         _named_table(ws, _table_name(s.name), 3, 3 + len(s.rows), len(s.columns))
         ws.freeze_panes = ws.cell(row=4, column=2)
         _widths(ws, s)
+        _header_height(ws, s.columns)
         _page(ws, landscape=len(s.columns) > 6)
 
     props = wb.properties
@@ -214,7 +217,7 @@ def _header(ws: Any, row: int, names: list[str]) -> None:
 
     for j, name in enumerate(names, start=1):
         cell = _text(ws.cell(row=row, column=j), name)
-        cell.font = Font(bold=True)
+        cell.font = Font(name="Calibri", bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
 
 
@@ -253,6 +256,24 @@ def _widths(ws: Any, s: Sheet) -> None:
         header = max(len(w) for w in name.split()) if name else 4
         width = max(longest, header, min(len(name), 16)) + 2
         ws.column_dimensions[get_column_letter(j)].width = min(max(9, width), 45)
+
+
+def _header_height(ws: Any, names: list[str]) -> None:
+    """Room for wrapped column headers (LibreOffice does not grow the row itself)."""
+    from openpyxl.utils import get_column_letter
+
+    lines = 1
+    for j, name in enumerate(names, start=1):
+        width = ws.column_dimensions[get_column_letter(j)].width or 10
+        words, line, count = name.split(), 0, 1
+        for w in words:
+            if line and line + 1 + len(w) > width - 1:
+                count, line = count + 1, len(w)
+            else:
+                line += len(w) + (1 if line else 0)
+        lines = max(lines, count)
+    if lines > 1:
+        ws.row_dimensions[3].height = 15 * lines
 
 
 def _shown(v: Any) -> str:
