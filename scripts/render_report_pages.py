@@ -30,7 +30,7 @@ CLOSE_UPS = [
     ("docx", 2, "word_map.png"),
     ("docx", 6, "word_ward_annex.png"),
     ("docx", 9, "word_notes.png"),
-    ("html", 6, "html_ward_annex_a4.png"),
+    ("html", 7, "html_ward_annex_a4.png"),
     ("xlsx", 1, "xlsx_cover.png"),
     ("xlsx", 8, "xlsx_rates.png"),
 ]

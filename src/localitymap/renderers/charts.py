@@ -148,20 +148,30 @@ def _place_labels(fig: Figure, ax: Any, items: list[tuple[str, float, float]]) -
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     ax.set_ylim(*ax.get_ylim())  # fix the limits the labels are placed against
-    to_px = ax.transData.transform
     # Lines and points as display coordinates, sampled densely enough to catch any crossing.
     samples = []
     for line in ax.get_lines():
-        xy = to_px(np.column_stack(line.get_data()).astype(float))
+        # Each line's own transform: the borough line (axhline) is in axes fractions along x.
+        xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
         if len(xy) > 1:
-            dense = [np.linspace(a, b, 8) for a, b in pairwise(xy)]
+            # a sample every two pixels or so along each segment
+            dense = [
+                np.linspace(a, b, max(2, int(np.hypot(*(b - a)) // 2) + 1)) for a, b in pairwise(xy)
+            ]
             samples.append(np.vstack(dense))
         else:
             samples.append(xy)
     frame = ax.get_window_extent(renderer)
     placed: list[Any] = []
+    leaders: list[Any] = []  # sample points along the leader lines drawn so far
+
+    def inside(xy: Any, box: Any) -> bool:
+        return bool(((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1)
+                     & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)).any())  # fmt: skip
+
     for name, x, y in items:
         best = None
+        point = ax.transData.transform((x, y))
         for dx, dy, ha, va in CANDIDATES:
             # A label set further off gets a thin leader line to its point.
             leader = (
@@ -183,20 +193,25 @@ def _place_labels(fig: Figure, ax: Any, items: list[tuple[str, float, float]]) -
             # Another label is the worst thing to cover, then leaving the axes, then lines.
             hits = 1000 * sum(box.overlaps(b) for b in placed)
             # then each line or point it covers (counted once, however long the crossing)
-            hits += 10 * sum(
-                bool(((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1)
-                      & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)).any())
-                for xy in samples
-            )  # fmt: skip
+            hits += 10 * sum(inside(xy, box) for xy in samples)
+            # A leader line must not cross a label, nor a label another leader.
+            line = None
+            if leader is not None:
+                centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+                line = np.linspace(point, centre, 30)[3:]
+                hits += 1000 * sum(inside(line, b) for b in placed)
+            hits += 1000 * sum(inside(other, box) for other in leaders)
             hits += 500 * int(not (frame.x0 <= box.x0 and box.x1 <= frame.x1
                                    and frame.y0 <= box.y0 and box.y1 <= frame.y1))  # fmt: skip
             if best is None or hits < best[0]:
                 if best is not None:
                     best[1].remove()
-                best = (hits, text, box)
+                best = (hits, text, box, line)
             else:
                 text.remove()
             if hits == 0:
                 break
         assert best is not None
         placed.append(best[2])
+        if best[3] is not None:
+            leaders.append(best[3][: int(len(best[3]) * 0.8)])  # up to the label's edge

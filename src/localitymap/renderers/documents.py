@@ -441,9 +441,10 @@ footer { margin-top: 2rem; font-size: .8rem; color: #505a5f; }
   /* Long tables may run on to the next page (rows whole, header repeated) rather than leave
      most of a page blank; figures and the annex's parts stay whole. */
   table { break-inside: auto; font-size: 8.5pt; } tr, figure { break-inside: avoid; }
+  table.keep { break-inside: avoid; }
   th, td { padding: 1px 4px; line-height: 1.25; }
-  tbody th, td.label { white-space: nowrap; }
-  figure img { max-height: 18cm; }
+  .wide tbody th, td.label { white-space: nowrap; }
+  figure img { max-height: 15cm; width: auto; }
   section:has(.wide) { page: landscape; }
   .wide { overflow: visible; } .wide .table-part { break-inside: avoid; }
 }
@@ -531,7 +532,9 @@ def _html_table(table: Table, key: int) -> str:
     )
     rows = [f"<div{attrs}>"]
     for k, part in enumerate(parts):
-        rows.append('<table class="table-part">')
+        # A short table stays on one page; a long one may run on (rows whole, header repeated).
+        keep = " keep" if len(part.rows) <= 16 else ""
+        rows.append(f'<table class="table-part{keep}">')
         rows.append(f'<caption id="{ident}-{k}">{e(part.caption)}</caption>')
         rows.append(
             "<thead><tr>"
