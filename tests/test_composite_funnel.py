@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import pandas as pd
 import pytest
@@ -178,3 +179,26 @@ def test_points_beyond_99_8_are_filled_and_beyond_95_only_hollow(monkeypatch, ra
     assert any("99.8%" in k for k in marks), marks
     for label, face in marks.items():
         assert (face == "white") == label.endswith("only"), (label, face)
+
+
+@pytest.mark.parametrize("indicator", ["neet", "cp_plans", "lac"])
+def test_locality_funnel_labels_cross_no_line(monkeypatch, rated, indicator):
+    import numpy as np
+    from matplotlib.text import Text
+
+    fig = _funnel_figure(monkeypatch, rated, indicator, "locality")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    for line in ax.get_lines():
+        xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+        if len(xy) > 1:  # limit curves and the borough line (points are checked by placement)
+            xy = np.vstack([np.linspace(a, b, 50) for a, b in itertools.pairwise(xy)])
+        for t in ax.texts:
+            box = Text.get_window_extent(t, renderer)
+            hit = (
+                (xy[:, 0] > box.x0)
+                & (xy[:, 0] < box.x1)
+                & (xy[:, 1] > box.y0)
+                & (xy[:, 1] < box.y1)
+            )
+            assert not hit.any(), (t.get_text(), line.get_label())
