@@ -16,8 +16,8 @@ from localitymap.errors import InputError
 from localitymap.inputs.indicators import bundled_periods, read_indicators
 from localitymap.inputs.schemes import load_scheme
 from localitymap.inputs.wards import load_register
-from localitymap.model.compare import compare
 from localitymap.model.rollup import TOTAL, rollup
+from localitymap.statistics.compare import compare
 from localitymap.statistics.rates import add_rates, read_population
 
 runner = CliRunner()

@@ -14,8 +14,9 @@ from localitymap.errors import InputError, InvalidInput
 from localitymap.inputs.indicators import read_indicators
 from localitymap.inputs.schemes import load_scheme
 from localitymap.model.rollup import rollup
+from localitymap.renderers.figures import render_funnel
 from localitymap.statistics.composite import composite, load_weights
-from localitymap.statistics.funnel import funnel_points, render_funnel
+from localitymap.statistics.funnel import funnel_points
 from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
@@ -124,13 +125,16 @@ def test_composite_and_funnel_cli(tmp_path):
     csv = runner.invoke(
         app, ["composite", "-s", "icn6", "-w", "toxic_trio", "--basis", "rate", "-f", "csv"]
     )
-    df = pd.read_csv(io.StringIO(csv.stdout))
+    assert csv.stdout.startswith("# NOT FOR PUBLICATION")
+    df = pd.read_csv(io.StringIO(csv.stdout), comment="#")
     assert (
         df.loc[df["rank"] == 1, "locality"].item() == "Central East"
         and (df["basis"] == "rate").all()
     )
     out = tmp_path / "f.png"
-    result = runner.invoke(app, ["funnel", "-i", "cp_plans", "-o", str(out), "--dpi", "72"])
+    result = runner.invoke(
+        app, ["funnel", "-s", "icn6", "-i", "cp_plans", "-o", str(out), "--dpi", "72"]
+    )
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes().startswith(b"\x89PNG")
 

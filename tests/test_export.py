@@ -78,7 +78,7 @@ def test_rollup_xlsx_with_rates_and_suppression_meets_the_guidance(tmp_path):
     assert "Rates" in tables
     assert "[c]" in [v for r in tables["Counts"] for v in r]
     cover = [c.value for c in wb["Cover"]["A"]]
-    assert cover[cover.index("Status") + 1].startswith("Disclosure control: dfe")
+    assert cover[cover.index("Status") + 1].startswith("Disclosure control: DfE convention")
 
 
 def test_exports_are_deterministic(table):

@@ -98,8 +98,10 @@ def test_findings_cli():
     result = runner.invoke(app, ["findings", "-s", "icn6", "--period", "2019-02"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("(From illustrative data")
-    assert lines[1].startswith("Central West had the highest number for all 11 service indicators")
+    assert lines[0].startswith("For general release. Small numbers are suppressed")
+    assert lines[1].startswith("(From illustrative data")
+    assert lines[2].startswith("Central West had the highest number for all 11 service indicators")
     assert any(line.startswith("Per child the picture differs") for line in lines)
     plain = runner.invoke(app, ["findings", "-s", "icn6", "--no-rates", "-f", "md"])
-    assert plain.stdout.startswith("### Findings") and "Per child" not in plain.stdout
+    assert plain.stdout.startswith("### Findings\n\n*For general release")
+    assert "Per child" not in plain.stdout

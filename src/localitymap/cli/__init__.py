@@ -11,11 +11,14 @@ import typer
 
 from localitymap import __version__
 from localitymap.cli import (
+    allocate,
     compare,
     composite,
     crosswalk,
+    design,
     findings,
     funnel,
+    init,
     map,
     report,
     rollup,
@@ -63,6 +66,7 @@ def _main(
         logging.basicConfig(level=logging.INFO, format="localitymap: %(message)s")
 
 
+app.command("init")(init.init_command)
 app.command("rollup")(rollup.rollup_command)
 app.command("validate")(validate.validate_command)
 app.command("map")(map.map_command)
@@ -73,6 +77,9 @@ app.command("report")(report.report_command)
 app.command("compare")(compare.compare_command)
 app.command("verify")(verify.verify_command)
 app.command("crosswalk")(crosswalk.crosswalk_command)
+app.command("allocate")(allocate.allocate_command)
+app.command("design")(design.design_command)
+app.command("whatif")(design.whatif_command)
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(wards.app, name="wards")
 

@@ -65,9 +65,16 @@ def check_command(
             "--min-shared", min=0, help="Shortest shared border (m) that joins two wards."
         ),
     ] = 10.0,
+    handoffs: Annotated[
+        Path | None,
+        typer.Option("--handoffs", help="Address history: also count hand-offs under the scheme."),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Hand-offs from (ISO).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Hand-offs up to (ISO).")] = None,
 ) -> None:
     """Check a scheme on the ground: every ward exactly once, no unknown wards, and each locality
     one connected group of wards (corner contacts under --min-shared metres do not count).
+    With --handoffs, also count the house moves that would cross a locality boundary.
 
     Exits 3 when it finds a problem.
     """
@@ -98,5 +105,9 @@ def check_command(
         )
     if len(report):
         console().print(problems_table(report, f"{name}: {len(report.errors)} problem(s)"))
+    if handoffs is not None and sch is not None and not report.errors:
+        from localitymap.cli.design import print_handoffs
+
+        print_handoffs(handoffs, boundaries, [sch], since, until)
     if report.errors:
         raise typer.Exit(EXIT_VALIDATE)

@@ -88,6 +88,13 @@ class Indicator:
     headline: str = ""
     statistic: str = "rate"
     in_catalogue: bool = True
+    #: A few words for column headers and charts ("CP plans"); the label when empty.
+    short_label: str = ""
+
+    @property
+    def short(self) -> str:
+        """The short label, or the label."""
+        return self.short_label or self.label
 
 
 class CellProblem(ValueError):

@@ -376,7 +376,7 @@ def _locality_of(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) ->
 
 def change_layer(changes: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) -> gpd.GeoDataFrame:
     """Locality polygons carrying what changed per indicator (from
-    :func:`localitymap.model.compare.compare`): ``{id}_before``, ``_after``, ``_change``,
+    :func:`localitymap.statistics.compare.compare`): ``{id}_before``, ``_after``, ``_change``,
     ``_share_change_pp``, ``_rank_change``, ``_direction`` and ``_trend``."""
     import geopandas as gpd
     import pandas as pd

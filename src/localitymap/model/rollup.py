@@ -259,13 +259,39 @@ def _metadata(data: IndicatorData, scheme: Scheme, absent: list[str]) -> dict[st
         "scheme_name": scheme.name,
         "scheme_source": scheme.source,
         "period": data.period or "",
-        "sources": list(data.sources),
+        # File names only: outputs are public, and a local folder is nobody's business.
+        "sources": [public_name(x) for x in data.sources],
         "illustrative": data.illustrative,
         "data_notes": list(data.notes),
         "authority": f"{reg.lad_name} ({reg.lad_code})",
-        "boundaries": f"{reg.lad_name} wards, {reg.vintage} ({len(reg)} wards)",
+        "boundaries": f"{reg.lad_name} wards, {vintage_words(reg.vintage)} ({len(reg)} wards)",
         "wards_without_data": [reg.name_of(c) for c in absent],
         "headline": [
             i.id for i in data.indicators if i.headline.strip().lower() in ("yes", "y", "true", "1")
         ],
     }
+
+
+def public_name(path: str) -> str:
+    """A file as public text may name it: its name, without folders or placeholders.
+
+    >>> public_name("<bundled>/indicators/2019-02/croydon.csv"), public_name("/home/a/b.xlsx")
+    ('croydon.csv', 'b.xlsx')
+    """
+    from pathlib import PurePath
+
+    return PurePath(str(path).replace("\\", "/")).name
+
+
+def vintage_words(vintage: str) -> str:
+    """An ONS boundary vintage in words: ``WD19`` -> ``December 2019 boundaries``.
+
+    >>> vintage_words("WD19"), vintage_words("2022")
+    ('December 2019 boundaries', '2022 boundaries')
+    """
+    import re
+
+    m = re.fullmatch(r"WD(\d\d)", vintage.strip().upper())
+    if m:  # ONS ward vintages are named for the December they describe
+        return f"December 20{m.group(1)} boundaries"
+    return f"{vintage} boundaries" if vintage and vintage != "unknown" else "boundaries"

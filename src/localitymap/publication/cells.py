@@ -92,6 +92,11 @@ def abbreviations_in(texts: list[str]) -> list[tuple[str, str]]:
     return list(found.items())
 
 
+NOT_FOR_PUBLICATION = (
+    "NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only."
+)
+
+
 def caption(attrs: dict[str, object]) -> list[str]:
     """Lines every output carries under its table: data status, sources, legend."""
     lines = []
@@ -100,9 +105,11 @@ def caption(attrs: dict[str, object]) -> list[str]:
             "ILLUSTRATIVE DATA: these figures are invented for demonstration and are not real "
             "children's-services data."
         )
+    if str(attrs.get("disclosure_policy") or "none") == "none":
+        lines.append(NOT_FOR_PUBLICATION)
+    period = f" Period: {attrs['period']}." if attrs.get("period") else ""
     lines.append(
-        f"Scheme: {attrs.get('scheme_name')} ({attrs.get('scheme')}). "
-        f"Period: {attrs.get('period') or 'not stated'}. Boundaries: {attrs.get('boundaries')}."
+        f"Localities: {attrs.get('scheme_name')}.{period} Boundaries: {attrs.get('boundaries')}."
     )
     lines.append("Data: " + "; ".join(map(str, attrs.get("sources", []))))  # type: ignore[call-overload]
     missing = attrs.get("wards_without_data")
@@ -119,3 +126,19 @@ def disclosure_line(attrs: dict[str, object]) -> str:
 
     text = attrs.get("disclosure_statement")
     return str(text) if text else statement("none")
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]  # fmt: skip
+
+
+def period_label(period: str) -> str:
+    """A period in words: ``2019-02`` -> ``February 2019``; anything else unchanged.
+
+    >>> period_label("2019-02"), period_label("2019/20")
+    ('February 2019', '2019/20')
+    """
+    parts = period.split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return period

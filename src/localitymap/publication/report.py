@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
@@ -151,28 +152,31 @@ def build_report(
     boundaries: Boundaries | None = None,
     *,
     title: str | None = None,
+    draw_map: Callable[[str, str], bytes] | None = None,
     contact: str | None = None,
     publication_date: str | None = None,
 ) -> Document:
     """The report for a public rollup ``table`` (rates optional) and the ``protection`` that made
-    it (None: no disclosure control, internal use). Maps need ``boundaries``. ``contact`` and
-    ``publication_date`` go on the cover; they default to the table's ``contact`` and
-    ``publication_date`` attributes (from the exercise file)."""
+    it (None: no disclosure control, internal use). Maps need ``draw_map(indicator, fmt)``,
+    which draws one indicator's locality map from the same public table (the exercise passes
+    it: drawing is the renderers' business); ``boundaries`` give the attribution note.
+    ``contact`` and ``publication_date`` go on the cover; they default to the table's
+    ``contact`` and ``publication_date`` attributes (from the exercise file)."""
     from localitymap.model.rollup import leaders
+    from localitymap.publication.cells import period_label
     from localitymap.publication.disclosure import public_wards, statement
     from localitymap.publication.findings import findings
-    from localitymap.renderers.maps import period_label
 
     a = table.attrs
     symbol = protection.policy.symbol if protection else ""
     public = bool(protection and protection.policy.public)
-    period = period_label(str(a.get("period") or "")) or "period not stated"
-    authority = str(a.get("authority", "")).split(" (")[0]
+    period = period_label(str(a.get("period") or ""))
+    authority = str(a.get("authority_name") or a.get("authority", "")).split(" (")[0]
     doc_title = title or f"Children's services demand by locality: {authority}"
-    subtitle = f"{a.get('scheme_name')}, {period}"
+    subtitle = f"{a.get('scheme_name')}" + (f", {period}" if period else "")
     status = (
         "For general release. Small numbers are suppressed to protect children's privacy "
-        f"({protection.policy.id}; symbol {symbol})."
+        f"({protection.policy.title}; shown as {symbol})."
         if public and protection
         else "NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only."
     )
@@ -194,23 +198,30 @@ def build_report(
         summary.append(Paragraph(hidden))
 
     demand: list[Block] = []
-    if boundaries is not None:
+    if draw_map is not None:
         for ind in a.get("headline", [])[:2] or list(dict.fromkeys(table["indicator"]))[:1]:
-            demand.append(_map_figure(table, data, scheme, boundaries, ind, next(figure_no)))
-    demand.append(tab(f"Count by locality, {period}", **_counts(table)))
+            demand.append(_map_figure(table, ind, next(figure_no), draw_map))
+    when = f", {period}" if period else ""
+    demand.append(tab(f"Count by locality{when}", **_counts(table)))
     demand.append(tab("Share of the borough total by locality", **_shares(table)))
     demand.append(tab("Rank by locality (1 = highest count)", **_ranks(table)))
     demand.append(tab("Highest and second-highest locality", **_leaders(leaders(table))))
     sections = [Section("Summary", summary), Section("Demand by locality", demand)]
-    if "rate" in table.columns:
+    if "rate" in table.columns and table["rate_low"].notna().any():
         sections.append(Section("Rates per child", [tab("Rate by locality", **_rates(table))]))
+    elif a.get("rates_unavailable") or "rate" in table.columns:
+        why = a.get("rates_unavailable") or (
+            "Rates per child could not be worked out: no indicator has a population "
+            "denominator (name one in the catalogue or the exercise file)."
+        )
+        sections.append(Section("Rates per child", [Paragraph(str(why))]))
     published = protection is not None and protection.wards_published
     wards = public_wards(protection, data) if protection is not None and published else None
     if wards is not None or protection is None:
         sections.append(
             Section(
                 "Ward figures",
-                [tab(f"Count by ward, {period}", **_wards(table, data, scheme, wards))],
+                [tab(f"Count by ward{when}", **_wards(table, data, scheme, wards))],
             )
         )
     sections.append(
@@ -257,7 +268,7 @@ def rollup_tables(table: pd.DataFrame) -> list[Table]:
     ['Counts', 'Shares', 'Ranks', 'Highest']
     """
     from localitymap.model.rollup import leaders
-    from localitymap.renderers.maps import period_label
+    from localitymap.publication.cells import period_label
 
     period = period_label(str(table.attrs.get("period") or "")) or "period not stated"
     parts = [
@@ -284,15 +295,8 @@ def _hidden_note(table: pd.DataFrame, symbol: str) -> str:
 
 
 def _map_figure(
-    table: pd.DataFrame,
-    data: IndicatorData,
-    scheme: Scheme,
-    boundaries: Boundaries,
-    ind: str,
-    n: int,
+    table: pd.DataFrame, ind: str, n: int, draw_map: Callable[[str, str], bytes]
 ) -> Figure:
-    from localitymap.renderers.figures import render_map
-
     grp = table[(table["indicator"] == ind) & ~table["is_total"]]
     label = str(grp["label"].iloc[0])
     parts = [
@@ -304,10 +308,7 @@ def _map_figure(
         f"{label.lower()}: " + "; ".join(parts) + "."
     )
 
-    def make(fmt: str) -> bytes:
-        return render_map(table, data, scheme, boundaries, ind, fmt=fmt, dpi=150)
-
-    return Figure(f"Figure {n}: {label} by locality", alt, make)
+    return Figure(f"Figure {n}: {label} by locality", alt, lambda fmt: draw_map(ind, fmt))
 
 
 def _count_cell(rec: dict[str, Any]) -> Cell:
@@ -647,7 +648,9 @@ def _notes(
             "The indicator figures are ILLUSTRATIVE: invented for demonstration, shaped like a "
             "real February data-mapping exercise. They are not real children's-services data."
         )
-    notes.append("Indicator data: " + "; ".join(map(str, a.get("sources", []))) + ".")
+    # File names only: a local folder says nothing to a reader and may say too much.
+    names = [Path(str(x).removeprefix("<bundled>/")).name for x in a.get("sources", [])]
+    notes.append("Indicator data: " + "; ".join(names) + ".")
     notes += [str(n) for n in a.get("data_notes", [])]
     if a.get("population_source"):
         notes.append(
@@ -655,29 +658,47 @@ def _notes(
             "Licence v3.0)."
         )
         if a.get("no_denominator"):
+            labels = dict(zip(table["indicator"], table["label"], strict=False))
             notes.append(
-                "No population band for: " + ", ".join(a["no_denominator"]) + "; no rate shown."
+                "No population denominator for: "
+                + ", ".join(str(labels.get(i, i)) for i in a["no_denominator"])
+                + "; no rate is shown for them."
             )
+    elif a.get("rates_unavailable"):
+        notes.append(str(a["rates_unavailable"]))
     notes.append(
-        f"Localities: {scheme.name} ({scheme.id}), {len(scheme.localities)} localities of "
+        f"Localities: {scheme.name}, {len(scheme.localities)} localities of "
         f"{sum(len(c) for c in scheme.localities.values())} wards; each ward's whole count is "
-        "assigned to its locality, and locality figures add up to the borough total."
+        "assigned to its locality, and locality figures add up to the borough total"
+        + (
+            " before rounding: rounded figures may not add up exactly."
+            if protection is not None and protection.policy.rounding
+            else "."
+        )
     )
     notes.append(
         f"Boundaries: {a.get('boundaries')}." + (f" {boundaries.attribution}" if boundaries else "")
     )
-    if protection is not None:
+    if protection is not None and protection.policy.public:
         notes.append(statement(protection.policy.id))
         s = protection.summary()
         if s["suppressed"]:
+            # Only the total: how many were hidden to protect others would tell a reader which
+            # hidden cells are small.
             notes.append(
                 f"{s['suppressed']} of the {s['cells']} published counts (wards, localities and "
-                f"borough totals) are suppressed, {s['secondary']} of them only so that others "
-                "cannot be worked out by subtraction. Shares, ranks and rates of a suppressed "
-                "figure are suppressed too; those of other localities use published figures only."
+                f"borough totals) are suppressed ({protection.policy.symbol}). Shares, ranks and "
+                "rates of a suppressed figure are suppressed too; those of other localities use "
+                "published figures only, so their ranks may be ranges."
             )
         else:
             notes.append(f"No published count needed suppressing ({s['cells']} counts checked).")
+        if s["not_available"]:
+            notes.append(
+                f"{s['not_available']} input figure(s) were not available (suppressed in the "
+                "source with no stated range, or missing) and are shown as [x]: not available, "
+                "which says nothing about their size."
+            )
     else:
         notes.append(statement("none"))
     if a.get("wards_without_data"):
@@ -685,8 +706,11 @@ def _notes(
             "Wards without data (counted as unknown): " + ", ".join(a["wards_without_data"]) + "."
         )
     notes.append(LEGEND)
+    from localitymap.publication.cells import period_label
+
+    period = period_label(str(a.get("period") or ""))
     notes.append(
-        f"Produced by localitymap {__version__}; period {a.get('period') or 'not stated'}."
+        f"Produced by localitymap {__version__}" + (f"; period {period}." if period else ".")
     )
     return notes
 

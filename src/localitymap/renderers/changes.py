@@ -52,7 +52,9 @@ def caption_lines(changes: pd.DataFrame) -> list[str]:
         lines.append(
             "ILLUSTRATIVE DATA: these figures are invented for demonstration and are not real."
         )
-    lines.append(f"Scheme: {a.get('scheme_name')} ({a.get('scheme')}). Periods: {a.get('period_before')} → "
+    if a.get("status"):
+        lines.append(str(a["status"]))
+    lines.append(f"Localities: {a.get('scheme_name')}. Periods: {a.get('period_before')} → "
                  f"{a.get('period_after')}. Boundaries: {a.get('boundaries')}.")  # fmt: skip
     lines.append(
         "Change: ▲ up, ▼ down, = same, ? a range (suppressed cells). Share: percentage points of the "
@@ -74,6 +76,8 @@ def caption_lines(changes: pd.DataFrame) -> list[str]:
     ):
         if a.get(key):
             lines.append(f"Only in {when}: {', '.join(a[key])} (listed, not compared).")
+    if a.get("disclosure_statement"):
+        lines.append(str(a["disclosure_statement"]))
     return lines
 
 

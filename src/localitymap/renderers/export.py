@@ -6,7 +6,7 @@ Outputs are deterministic: the same inputs give the same bytes (no timestamps in
 >>> from localitymap import read_indicators, rollup
 >>> text = to_csv(rollup(read_indicators(period="2019-02"), "icn6"))
 >>> text.splitlines()[0]
-'# localitymap rollup: Integrated Care Networks (six localities) (icn6), period 2019-02'
+'# localitymap rollup: Integrated Care Networks (six localities), period 2019-02'
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 
 def _preamble(table: pd.DataFrame) -> list[str]:
     a = table.attrs
-    head = f"localitymap rollup: {a.get('scheme_name')} ({a.get('scheme')})"
+    head = f"localitymap rollup: {a.get('scheme_name')}"
     if a.get("period"):
         head += f", period {a['period']}"
     return [head, *caption(a), f"localitymap {__version__}"]
@@ -108,6 +108,23 @@ def to_csv(table: pd.DataFrame) -> str:
     for line in _preamble(table):
         buf.write(f"# {line}\n")
     tidy(table).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def figures_csv(figures: pd.DataFrame, status: str) -> str:
+    """The table behind a chart as CSV: ``#`` lines with the chart's title and publication status,
+    then one row per point or area.
+
+    >>> import pandas as pd
+    >>> print(figures_csv(pd.DataFrame({"area": ["A"], "count": [3]}), "Internal."), end="")
+    # Internal.
+    area,count
+    A,3
+    """
+    buf = io.StringIO()
+    for line in [*figures.attrs.get("caption", []), status]:
+        buf.write(f"# {line}\n")
+    figures.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
@@ -189,7 +206,7 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     numbers and ranges in their own columns."""
     from localitymap.publication.cells import disclosure_line
     from localitymap.publication.report import rollup_tables
-    from localitymap.renderers.maps import period_label
+    from localitymap.publication.cells import period_label
     from localitymap.renderers.workbook import sheets_from_tables, write_workbook
 
     a = table.attrs

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from localitymap.publication.cells import period_label  # noqa: F401 (drawn here, named there)
+
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
@@ -105,14 +107,6 @@ def make_classes(values: Sequence[float], as_percent: bool, max_classes: int = 5
     cmap = mpl.colormaps[PALETTE]
     positions = [0.12 + 0.8 * i / max(n - 1, 1) for i in range(n)] if n > 1 else [0.5]
     return Classes(breaks, tuple(to_hex(cmap(p)) for p in positions), as_percent)
-
-
-def period_label(period: str) -> str:
-    """``2019-02`` -> ``February 2019``; anything else unchanged."""
-    parts = period.split("-")
-    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return period
 
 
 def _paths(geom: Any) -> Any:

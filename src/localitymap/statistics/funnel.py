@@ -1,12 +1,5 @@
-"""Funnel plots as a library call: rates of localities (or wards) against their population, with
-exact Poisson limits at 95% and 99.8% around the borough rate.
-
->>> from localitymap import read_indicators, load_scheme, rollup
->>> from localitymap.statistics.rates import add_rates, read_population
->>> data, scheme, pop = read_indicators(), load_scheme("icn6"), read_population()
->>> table = add_rates(rollup(data, scheme), data, scheme, pop)
->>> render_funnel(table, data, pop, "cp_plans", fmt="svg")[:5]
-b'<?xml'
+"""Funnel plots' figures: rates of localities (or wards) against their population, with limits
+at 95% and 99.8% around the borough rate. Drawing is :func:`localitymap.renderers.figures.render_funnel`.
 """
 
 from __future__ import annotations
@@ -36,9 +29,12 @@ def _position(rate_low: float, rate_high: float, lower: float, upper: float) -> 
 
 def funnel_points(
     table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str,
-    level: Literal["locality", "ward"] = "locality",
+    level: Literal["locality", "ward"] = "locality", *, ward_values: pd.DataFrame | None = None,
 ) -> tuple[list[dict[str, Any]], float, str, float]:  # fmt: skip
-    """The points to plot, the borough rate (per multiplier), the band and the multiplier."""
+    """The points to plot, the borough rate (per multiplier), the band and the multiplier.
+
+    Ward points come from ``ward_values`` (the exercise's published ward figures) when given: a
+    ward whose count is hidden is left out, since its rate would give the count away."""
     from localitymap.statistics.methods import funnel_limits
     from localitymap.statistics.rates import ward_rates
 
@@ -52,47 +48,65 @@ def funnel_points(
                          hint="check the indicator's denominator and suppressed cells")  # fmt: skip
     borough = total["rate"] / per
     if level == "ward":
-        wr = ward_rates(data, population, ind.id, band, per)
+        wr = ward_rates(data, population, ind.id, band, per, values=ward_values)
         raw = [{"name": r["ward_name"], "denominator": r["denominator"], "rate_low": r["rate_low"],
-                "rate_high": r["rate_high"]} for r in wr.to_dict("records")]  # fmt: skip
+                "rate_high": r["rate_high"], "count_low": r["low"], "count_high": r["high"]}
+               for r in wr.to_dict("records") if r["low"] == r["low"]]  # fmt: skip
     else:
         body = rows[~rows["is_total"] & rows["locality"].ne(UNASSIGNED)]
         raw = [{"name": r["locality"], "denominator": r["denominator"], "rate_low": r["rate_low"],
-                "rate_high": r["rate_high"]} for r in body.to_dict("records")]  # fmt: skip
+                "rate_high": r["rate_high"], "count_low": r["count_low"],
+                "count_high": r["count_high"]}
+               for r in body.to_dict("records") if r.get("disclosure") != "suppressed"]  # fmt: skip
     for p in raw:
         lower, upper = funnel_limits(borough, [p["denominator"]], 0.95, per)
         p["position"] = _position(p["rate_low"], p["rate_high"], lower[0], upper[0])
     return raw, total["rate"], band, per
 
 
-def render_funnel(
-    table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str, *,
-    level: Literal["locality", "ward"] = "locality", fmt: str = "png", dpi: int = 200,
-) -> bytes:  # fmt: skip
-    """A funnel plot of one indicator as PNG/SVG/PDF bytes. ``table`` must carry rates."""
-    from localitymap.renderers.charts import draw_funnel
-    from localitymap.renderers.figures import footer_lines_plain
-    from localitymap.renderers.maps import period_label, save
+def funnel_table(
+    table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str,
+    level: Literal["locality", "ward"] = "locality", *, ward_values: pd.DataFrame | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """The figures behind a funnel plot, one row per point: population, published count, rate,
+    the count expected at the borough rate, the 95% and 99.8% limits (as rates) at that
+    population, and where the point sits against each pair.
+
+    >>> from localitymap.exercise import Exercise
+    >>> ex = Exercise(scheme="icn6", period="2019-02", disclosure="threshold5")
+    >>> t = funnel_table(ex.table(rates=True), ex.data, ex.population, "cp_plans")
+    >>> len(t), list(t.columns)[:3]
+    (6, ['area', 'population', 'count'])
+    """
+    import pandas as pd
+
     from localitymap.statistics.methods import funnel_limits
 
-    if "rate" not in table.columns:
-        raise InputError(
-            "a funnel plot needs rates", hint="add them with localitymap.statistics.rates.add_rates"
-        )
-    points, borough_rate, band, per = funnel_points(table, data, population, indicator, level)
+    points, borough_rate, band, per = funnel_points(
+        table, data, population, indicator, level, ward_values=ward_values
+    )
+    dens = [float(p["denominator"]) for p in points]
+    lim = {lvl: funnel_limits(borough_rate / per, dens, lvl, per) for lvl in (0.95, 0.998)}
+    rows = []
+    for k, p in enumerate(points):
+        exact = p["count_low"] == p["count_high"]
+        rows.append(
+            {
+                "area": p["name"],
+                "population": dens[k],
+                "count": p["count_low"] if exact else math.nan,
+                "rate": p["rate_low"] if exact else math.nan,
+                "expected": borough_rate / per * dens[k],
+                "lower_95": lim[0.95][0][k], "upper_95": lim[0.95][1][k],
+                "lower_998": lim[0.998][0][k], "upper_998": lim[0.998][1][k],
+                "position_95": _position(p["rate_low"], p["rate_high"], lim[0.95][0][k], lim[0.95][1][k]),
+                "position_998": _position(p["rate_low"], p["rate_high"], lim[0.998][0][k], lim[0.998][1][k]),
+            }
+        )  # fmt: skip
+    out = pd.DataFrame(rows)
     ind = find_indicator(data.indicators, indicator)
-    dens = [p["denominator"] for p in points]
-    lo_x, hi_x = min(dens) * 0.7, max(dens) * 1.3
-    grid = [lo_x * (hi_x / lo_x) ** (k / 199) for k in range(200)]
-    limits = {lvl: funnel_limits(borough_rate / per, grid, lvl, per) for lvl in (0.95, 0.998)}
-    period = period_label(str(table.attrs.get("period") or ""))
-    fig = draw_funnel(
-        points, borough_rate, limits, grid,
-        title=f"{ind.label}: rate by {level}{', ' + period if period else ''}",
-        subtitle=f"{table.attrs.get('scheme_name', '')}. Exact Poisson limits around the borough rate."
-        + (" Named: wards outside the 95% limits." if level == "ward" else ""),
-        x_label=f"Population ({band_words(band)})", y_label=f"Rate per {per:,.0f}",
-        footer=footer_lines_plain(table), illustrative=bool(table.attrs.get("illustrative")),
-        label_all=level == "locality",
-    )  # fmt: skip
-    return save(fig, fmt, dpi=dpi)
+    out.attrs["caption"] = [
+        f"Funnel plot figures: {ind.label}, rate per {per:,.0f} {band_words(band)} by {level}; "
+        f"borough rate {borough_rate:.1f}."
+    ]
+    return out

@@ -29,6 +29,7 @@ COMPARE_COLUMNS = [
     "count_before", "count_after", "change", "change_low", "change_high", "change_pct",
     "share_before", "share_after", "share_change_pp", "rank_before", "rank_after", "rank_change",
     "direction", "rate_before", "rate_after", "ci_change", "trend",
+    "disclosure_before", "disclosure_after",
 ]  # fmt: skip
 
 
@@ -107,6 +108,8 @@ def compare(
                  "rate_after"], math.nan))  # fmt: skip
             row["direction"] = ""
             row["ci_change"] = ""
+        row["disclosure_before"] = (rb or {}).get("disclosure", "shown") if rb else ""
+        row["disclosure_after"] = (ra or {}).get("disclosure", "shown") if ra else ""
         rows.append(row)
     verdicts = trends(history or [before, after])
     for row in rows:
@@ -128,6 +131,9 @@ def compare(
             "only_before": sorted({k[0] for k in b} - {k[0] for k in a}),
             "only_after": sorted({k[0] for k in a} - {k[0] for k in b}),
             "trend_periods": len(history or [before, after]),
+            "disclosure_policy": after.attrs.get("disclosure_policy", "none"),
+            "disclosure_statement": after.attrs.get("disclosure_statement", ""),
+            "disclosure_symbol": after.attrs.get("disclosure_symbol", ""),
         }
     )
     return out
