@@ -204,9 +204,8 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     (:mod:`localitymap.renderers.workbook`): Cover, Contents, Notes, then Counts, Shares, Ranks,
     Highest (and Rates) as named tables, one row per indicator and locality, numbers stored as
     numbers and ranges in their own columns."""
-    from localitymap.publication.cells import disclosure_line
+    from localitymap.publication.cells import disclosure_line, period_label
     from localitymap.publication.report import rollup_tables
-    from localitymap.publication.cells import period_label
     from localitymap.renderers.workbook import sheets_from_tables, write_workbook
 
     a = table.attrs
