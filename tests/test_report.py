@@ -364,3 +364,23 @@ def test_html_printed_to_a4_keeps_every_column_of_the_ward_annex(document, tmp_p
     last = annex.rows[-1]
     lines = [x.split(last[1].text, 1)[1] for x in region.splitlines() if last[0].text in x]
     assert " ".join(lines).split() == [c.text for c in last[2:]]
+
+
+def test_the_exercise_files_publication_facts_reach_every_cover(tmp_path):
+    from localitymap.exercise import Exercise
+    from localitymap.renderers.export import render
+
+    ex = Exercise(
+        scheme="icn6", period="2019-02", disclosure="threshold5",
+        publication={"contact": "data@example.gov.uk", "publication_date": "2027-03-01",
+                     "source": "Data-mapping exercise", "author": "Performance team"},
+    )  # fmt: skip
+    doc = ex.report()
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    rolled = openpyxl.load_workbook(io.BytesIO(render(ex.table(), "xlsx")))
+    for wb in (book, rolled):
+        cover = [c.value for c in wb["Cover"]["A"]]
+        assert cover[cover.index("Contact") + 1] == "data@example.gov.uk"
+        assert cover[cover.index("Publication date") + 1] == "2027-03-01"
+        assert cover[cover.index("Source") + 1].startswith("Data-mapping exercise (")
+    assert docx.Document(io.BytesIO(to_docx(doc))).core_properties.author == "Performance team"

@@ -160,8 +160,8 @@ def build_report(
     it (None: no disclosure control, internal use). Maps need ``draw_map(indicator, fmt)``,
     which draws one indicator's locality map from the same public table (the exercise passes
     it: drawing is the renderers' business); ``boundaries`` give the attribution note.
-    ``contact`` and ``publication_date`` go on the cover; they default to the table's
-    ``contact`` and ``publication_date`` attributes (from the exercise file)."""
+    ``contact`` and ``publication_date`` go on the cover; they default to the exercise file's
+    ``[publication]`` table (the table's ``publication`` attribute)."""
     from localitymap.model.rollup import leaders
     from localitymap.publication.cells import period_label
     from localitymap.publication.disclosure import public_wards, statement
@@ -234,13 +234,8 @@ def build_report(
     sections.append(
         Section("Data sources, methods and notes", [Paragraph(n, "bullet") for n in notes])
     )
-    about = {
-        "period": period,
-        "source": "; ".join(map(str, a.get("sources", []))),
-        "publication_date": str(publication_date or a.get("publication_date") or ""),
-        "contact": str(contact or a.get("contact") or ""),
-        "authority": authority,
-    }
+    about = cover_facts(a, contact=contact, publication_date=publication_date)
+    about.update(period=period, authority=authority)
     labels = [str(x) for x in dict.fromkeys(table["label"])]
     glossary = abbreviations_in([doc_title, *labels])
     if glossary:
@@ -248,6 +243,25 @@ def build_report(
     return Document(
         doc_title, subtitle, status, warning, sections, notes, public, symbol, about, glossary
     )
+
+
+def cover_facts(
+    attrs: dict[str, Any], *, contact: str | None = None, publication_date: str | None = None
+) -> dict[str, str]:
+    """Source, contact, publication date and author for a cover sheet: the arguments, else the
+    exercise file's ``[publication]`` table (``attrs["publication"]``), else "".
+
+    >>> cover_facts({"publication": {"contact": "data@example.gov.uk"}, "sources": ["a.csv"]})
+    {'source': 'a.csv', 'contact': 'data@example.gov.uk', 'publication_date': '', 'author': ''}
+    """
+    pub = {k: str(v) for k, v in dict(attrs.get("publication") or {}).items() if v}
+    files = "; ".join(map(str, attrs.get("sources", [])))
+    return {
+        "source": pub["source"] + (f" ({files})" if files else "") if "source" in pub else files,
+        "contact": str(contact or pub.get("contact") or ""),
+        "publication_date": str(publication_date or pub.get("publication_date") or ""),
+        "author": pub.get("author", ""),
+    }
 
 
 def abbreviation_sentence(pairs: list[tuple[str, str]]) -> str:

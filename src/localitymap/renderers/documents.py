@@ -57,7 +57,8 @@ def to_docx(doc: Document) -> bytes:
     d = new_docx()
     _docx_styles(d)
     props = d.core_properties
-    props.title, props.author, props.last_modified_by = doc.title, "localitymap", "localitymap"
+    author = doc.about.get("author") or "localitymap"
+    props.title, props.author, props.last_modified_by = doc.title, author, "localitymap"
     props.subject = doc.subtitle
     props.created = props.modified = props.last_printed = dt.datetime(2000, 1, 1)
     props.revision = 1
@@ -610,20 +611,18 @@ def report_cover(doc: Document) -> list[tuple[str, str]]:
         + (", and rates per head of the population" if _has_rates(doc) else "")
         + "."
     )
-    if doc.abbreviations:
-        from localitymap.publication.report import abbreviation_sentence
+    from localitymap.publication.report import abbreviation_sentence
+    from localitymap.renderers.export import UNSTATED
 
+    if doc.abbreviations:
         what += " " + abbreviation_sentence(doc.abbreviations)
     return [
         ("About these data", what),
         ("Period", a.get("period", "")),
         ("Source", a.get("source", "")),
         ("Status", doc.status),
-        (
-            "Publication date",
-            a.get("publication_date") or "Not stated (set it in the exercise file).",
-        ),
-        ("Contact", a.get("contact") or "Not stated (set it in the exercise file)."),
+        ("Publication date", a.get("publication_date") or UNSTATED),
+        ("Contact", a.get("contact") or UNSTATED),
         ("Produced by", f"localitymap {__version__}"),
     ]
 

@@ -35,6 +35,7 @@ FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
 GEO_FORMATS: tuple[str, ...] = ("geojson", "gpkg")
 SHARE_DIGITS = 6
 RATE_DIGITS = 4
+UNSTATED = "Not stated (set it under [publication] in the exercise file)."
 EXPORT_COLUMNS = ["period", *COLUMNS]
 
 
@@ -205,7 +206,7 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     Highest (and Rates) as named tables, one row per indicator and locality, numbers stored as
     numbers and ranges in their own columns."""
     from localitymap.publication.cells import disclosure_line, period_label
-    from localitymap.publication.report import rollup_tables
+    from localitymap.publication.report import cover_facts, rollup_tables
     from localitymap.renderers.workbook import sheets_from_tables, write_workbook
 
     a = table.attrs
@@ -215,6 +216,7 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     warning = lines[0] if a.get("illustrative") else ""
     notes = lines[1:] if warning else lines
     tables = rollup_tables(table)
+    facts = cover_facts(a)
     about = (
         f"Counts of children and young people known to children's services, by indicator, for "
         f"each locality of {a.get('scheme_name')} ({a.get('scheme')}) in "
@@ -225,13 +227,10 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     cover = [
         ("About these data", about),
         ("Period", period),
-        ("Source", "; ".join(map(str, a.get("sources", [])))),
+        ("Source", facts["source"]),
         ("Status", disclosure_line(a)),
-        (
-            "Publication date",
-            str(a.get("publication_date") or "Not stated (set it in the exercise file)."),
-        ),
-        ("Contact", str(a.get("contact") or "Not stated (set it in the exercise file).")),
+        ("Publication date", facts["publication_date"] or UNSTATED),
+        ("Contact", facts["contact"] or UNSTATED),
         ("Produced by", f"localitymap {__version__}"),
     ]
     return write_workbook(
