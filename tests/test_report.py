@@ -235,6 +235,11 @@ def test_xlsx_follows_the_government_spreadsheet_guidance(document):
     assert rates[1][0] == "Early help open cases (per 10,000 aged 0–15)"
     shares = wb["Shares"]
     assert isinstance(shares["C4"].value, float) and shares["C4"].number_format == "0.0%"
+    # The report's notes carry the numbers the Notes sheet gives them.
+    sheet = {r[0]: r[1] for r in tables["Notes"][1:]}
+    bullets = [b.text for b in document.sections[-1].blocks]
+    for k, note in enumerate(document.notes, start=1):
+        assert sheet[f"[note {k}]"] == note and bullets[k - 1] == f"[note {k}] {note}"
 
 
 def test_outputs_are_byte_identical_when_made_twice(document):

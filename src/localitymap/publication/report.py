@@ -232,7 +232,11 @@ def build_report(
 
     notes = _notes(table, data, scheme, protection, boundaries, statement)
     sections.append(
-        Section("Data sources, methods and notes", [Paragraph(n, "bullet") for n in notes])
+        # Numbered as the workbook's Notes sheet numbers them, so a reader can cite either.
+        Section(
+            "Data sources, methods and notes",
+            [Paragraph(f"[note {k}] {n}", "bullet") for k, n in enumerate(notes, start=1)],
+        )
     )
     about = cover_facts(a, contact=contact, publication_date=publication_date)
     about.update(period=period, authority=authority)
