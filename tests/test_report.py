@@ -389,3 +389,21 @@ def test_the_exercise_files_publication_facts_reach_every_cover(tmp_path):
         assert cover[cover.index("Publication date") + 1] == "2027-03-01"
         assert cover[cover.index("Source") + 1].startswith("Data-mapping exercise (")
     assert docx.Document(io.BytesIO(to_docx(doc))).core_properties.author == "Performance team"
+
+
+def test_the_ward_annex_heads_columns_with_short_labels_and_the_workbook_names_them_in_full():
+    from localitymap.exercise import Exercise
+
+    ex = Exercise(
+        scheme="icn6", period="2019-02", disclosure="threshold5",
+        indicators={"parental_substance_misuse": {"short_label": "Substance misuse"}},
+    )  # fmt: skip
+    doc = ex.report()
+    annex = next(t for t in doc.tables() if t.sheet == "Wards")
+    assert "Substance misuse" in annex.header and "Parental substance misuse" not in annex.header
+    d = docx.Document(io.BytesIO(to_docx(doc)))
+    heads = {c.text for t in d.tables for c in t.rows[0].cells}
+    assert "Substance misuse" in heads
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    names = {r[2] for r in wb["Wards"].iter_rows(min_row=4, values_only=True)}
+    assert "Parental substance misuse" in names and "Substance misuse" not in names

@@ -80,6 +80,8 @@ class Table:
     across: str = ""
     measure: str = ""
     label_columns: int = 1
+    # The column headers in full where ``header`` uses short labels (spreadsheets use these).
+    full_header: list[str] = field(default_factory=list)
     # Column groups for documents: (title, header indexes) printed as separate tables, each with
     # the row-label columns, so a wide annex stays readable on a page.
     groups: list[tuple[str, list[int]]] = field(default_factory=list)
@@ -592,8 +594,12 @@ def _wards(
                 )
             rows.append(cells)
     domains = dict(zip(table["indicator"], table["domain"], strict=False))
+    # Column headers from the catalogue's short labels, so a narrow column never breaks a word;
+    # the spreadsheet's long table names each indicator in full.
+    short = {i.id: i.short for i in data.indicators}
     return {
-        "header": ["Ward", "Locality", *(str(labels[i]) for i in inds)],
+        "header": ["Ward", "Locality", *(str(short.get(i) or labels[i]) for i in inds)],
+        "full_header": ["Ward", "Locality", *(str(labels[i]) for i in inds)],
         "rows": rows,
         "sheet": "Wards",
         "wide": True,

@@ -127,6 +127,7 @@ def _table_parts(table: Table) -> list[Table]:
                 rows=[[r[j] for j in keep] for r in table.rows],
                 notes=table.notes if k == n else [],
                 groups=[],
+                full_header=[],
             )
         )
     return parts

@@ -330,7 +330,8 @@ def _long_sheet(t: Table, notes: list[str]) -> Sheet:
     kind = {"Count": "count", "Share of borough total": "share", "Rank": "rank", "Rate": "rate"}
     k = kind.get(t.measure, "count")
     measure = t.measure + (" (%)" if k == "share" else "")
-    columns = [*t.header[:labels], t.across, measure, f"{t.measure}: {LOW}", f"{t.measure}: {HIGH}"]
+    names = t.full_header or t.header
+    columns = [*names[:labels], t.across, measure, f"{t.measure}: {LOW}", f"{t.measure}: {HIGH}"]
     kinds = ["text"] * (labels + 1) + [k, k, k]
     rate = t.measure == "Rate"
     rank = t.measure == "Rank"
@@ -346,7 +347,7 @@ def _long_sheet(t: Table, notes: list[str]) -> Sheet:
     rows = []
     for cells in t.rows:
         head = [c.text for c in cells[:labels]]
-        for header, c in zip(t.header[labels:], cells[labels:], strict=True):
+        for header, c in zip(names[labels:], cells[labels:], strict=True):
             value = c.value if c.value is not None else None
             row = [
                 *head,
