@@ -187,3 +187,21 @@ def test_ward_maps_number_their_wards_with_a_key(inputs):
     keyed = {t.split("  ", 1)[1] for t in texts if "  " in t}
     assert keyed == set(names)
     assert {str(k) for k in range(1, len(names) + 1)} <= set(texts)
+
+
+def test_source_lines_print_at_7_pt_or_more(inputs):
+    import re
+
+    from localitymap.renderers.documents import FIGURE_WIDTH_CM
+
+    table, data, scheme, b = inputs
+    cases = [("cp_plans", FIGURE_WIDTH_CM / 2.54), ("all", None)]  # the report's width; A4 as is
+    for ind, printed_inches in cases:
+        svg = render_map(table, data, scheme, b, ind, fmt="svg").decode()
+        width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1)) / 72
+        scale = printed_inches / width if printed_inches else 1.0
+        sizes = [
+            float(m.group(1))
+            for m in re.finditer(r"font-size: ([\d.]+)px[^>]*>[^<]*(?:Contains|Scheme:)", svg)
+        ]
+        assert sizes and min(sizes) * scale >= 7, (ind, sizes, scale)

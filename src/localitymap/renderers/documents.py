@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from localitymap.publication.report import Cell, Document, Figure, Table
 
 FORMATS = ("docx", "html", "xlsx")
+# A map and its caption fit under a short section's text at this width rather than leaving most
+# of a page blank before it; the maps' smallest text is sized to stay 7 pt or more at it.
+FIGURE_WIDTH_CM = 14.5
 
 
 def render_document(doc: Document, fmt: str) -> bytes:
@@ -90,9 +93,7 @@ def to_docx(doc: Document) -> bytes:
                 )
                 d.add_paragraph(block.text, style=style)
             elif isinstance(block, Figure):
-                # 14.5 cm: a map and its caption fit under a short section's text rather than
-                # leaving most of a page blank before it.
-                _docx_figure(d, block, Cm(14.5))
+                _docx_figure(d, block, Cm(FIGURE_WIDTH_CM))
             elif isinstance(block, Table):
                 for part in _table_parts(block):
                     _docx_table(d, part, doc.symbol, _text_width(d.sections[-1]))
