@@ -234,19 +234,24 @@ def leaders(table: pd.DataFrame) -> pd.DataFrame:
         if not rec["is_total"] and rec["locality"] != UNASSIGNED:
             by_indicator.setdefault(rec["indicator"], []).append(rec)
     rows: list[dict[str, Any]] = []
+    # A locality whose count is suppressed has no rank; when it holds first place no shown
+    # locality is named highest (the place shows the suppression symbol instead).
+    hidden_mark = str(table.attrs.get("disclosure_symbol") or "suppressed")
     for ind, recs in by_indicator.items():
-        ranks = sorted({r["rank"] for r in recs if not pd.isna(r["rank"])})
-        first = [r for r in recs if ranks and r["rank"] == ranks[0]]
-        second = [r for r in recs if len(ranks) > 1 and r["rank"] == ranks[1]]
+        shown = [r for r in recs if not pd.isna(r["rank"])]
+        first = [r for r in shown if r["rank"] == 1]
+        after = sorted({int(r["rank"]) for r in shown if r["rank"] > 1})
+        second = [r for r in shown if after and r["rank"] == after[0]]
         rows.append(
             {
                 "indicator": ind,
                 "label": recs[0]["label"],
-                "highest": " = ".join(r["locality"] for r in first),
+                "highest": " = ".join(r["locality"] for r in first) if first else hidden_mark,
                 "highest_share": first[0]["share"] if first else float("nan"),
                 "second": " = ".join(r["locality"] for r in second),
                 "second_share": second[0]["share"] if second else float("nan"),
-                "certain": all(r["rank_best"] == r["rank_worst"] for r in recs),
+                "certain": all(r["rank_best"] == r["rank_worst"] for r in shown)
+                and len(shown) == len(recs),
             }
         )
     return pd.DataFrame(rows)

@@ -64,6 +64,9 @@ def _place_certain(grp: pd.DataFrame, place: int) -> bool:
     body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED)]
     if body.empty:
         return True
+    levels = _order(grp)
+    if len(levels) < place or int(levels[place - 1][0]["rank"]) != place:
+        return False  # a suppressed locality holds the place (or one above it)
     best, worst = body["rank_best"].astype("Float64"), body["rank_worst"].astype("Float64")
     holders = body["rank"].astype("Float64") == place
     fixed = bool(((best == worst) | ~holders).fillna(True).all())
@@ -118,7 +121,14 @@ def findings(table: pd.DataFrame) -> list[str]:
         names = [r["locality"] for r in _order(groups[ind])[0]]
         sentences.append(f"{_join(names)} had equally the highest number of {label[ind]}.")
     for ind in unsure_first:
-        names = [r["locality"] for r in _order(groups[ind])[0]]
+        top = _order(groups[ind])[0]
+        if int(top[0]["rank"]) != 1:
+            sentences.append(
+                f"The locality with the highest number of {label[ind]} cannot be named: its "
+                "figure is suppressed."
+            )
+            continue
+        names = [r["locality"] for r in top]
         sentences.append(
             f"On the published figures {_join(names)} had the highest number of {label[ind]}, "
             "but the order is uncertain because some figures are suppressed."
@@ -157,6 +167,12 @@ def findings(table: pd.DataFrame) -> list[str]:
             continue
         name = label[ind][:1].upper() + label[ind][1:]
         top = [r["locality"] for r in levels[0]]
+        if int(levels[0][0]["rank"]) != 1:
+            sentences.append(
+                f"The locality where {label[ind]} was highest cannot be named: its figure is "
+                "suppressed."
+            )
+            continue
         if not _certain(groups[ind]):
             sentences.append(
                 f"On the published figures {name} was highest in "
