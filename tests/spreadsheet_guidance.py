@@ -27,6 +27,8 @@ def check_workbook(wb: Any) -> dict[str, list[list[Any]]]:
     setup = cover.page_setup
     assert cover.sheet_properties.pageSetUpPr.fitToPage and setup.fitToHeight == 1
     assert setup.fitToWidth == 1 and int(setup.paperSize) == int(cover.PAPERSIZE_A4)
+    # ... and fits A4 portrait's width even where fit-to-page is not honoured (LibreOffice).
+    assert cover.column_dimensions["A"].width <= 75
 
     # Contents: one row per other sheet, each linking to it.
     contents = _table_rows(wb["Contents"])

@@ -39,6 +39,9 @@ SYMBOLS = {
     "[z]": "not applicable: there is no such figure (for example, a borough total's rank)",
 }
 NUMERIC = tuple(NUMBER_FORMATS)
+# The cover's one column, in characters: narrow enough to print inside A4 portrait's margins at
+# 100% in Excel and LibreOffice alike (fit-to-page is set too, but not every program honours it).
+COVER_WIDTH = 70
 LOW, HIGH = "lowest possible", "highest possible"
 RANGE_NOTE = (
     f"'{LOW}' and '{HIGH}': where suppressed or missing ward figures leave a figure open, the "
@@ -101,7 +104,7 @@ def write_workbook(
         cell = _text(ws.cell(row=row, column=1), warning)
         cell.font = Font(name="Calibri", bold=True, color="9C0006")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        _fit_height(ws, row, warning, 100)
+        _fit_height(ws, row, warning, COVER_WIDTH)
         row += 1
     blocks = list(cover)
     blocks.append(("Contents", "The Contents sheet lists and links to every sheet."))
@@ -120,9 +123,9 @@ def write_workbook(
         row += 1
         cell = _text(ws.cell(row=row, column=1), text or "Not stated.")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        _fit_height(ws, row, text, 100)
+        _fit_height(ws, row, text, COVER_WIDTH)
         row += 1
-    ws.column_dimensions["A"].width = 100
+    ws.column_dimensions["A"].width = COVER_WIDTH
     _page(ws, landscape=False, one_page=True)
 
     contents = wb.create_sheet("Contents")
@@ -191,7 +194,7 @@ def _text(cell: Any, text: str) -> Any:
 
 def _fit_height(ws: Any, row: int, text: str, width: int) -> None:
     """Room for wrapped text: LibreOffice does not grow a row to fit it when the file opens."""
-    lines = sum(max(1, -(-len(part) // int(width * 1.1))) for part in str(text).split("\n"))
+    lines = sum(max(1, -(-len(part) // int(width * 0.95))) for part in str(text).split("\n"))
     if lines > 1:
         ws.row_dimensions[row].height = 15 * lines
 
