@@ -32,7 +32,7 @@ CLOSE_UPS = [
     ("docx", 9, "word_notes.png"),
     ("html", 7, "html_ward_annex_a4.png"),
     ("xlsx", 1, "xlsx_cover.png"),
-    ("xlsx", 8, "xlsx_rates.png"),
+    ("xlsx", 16, "xlsx_rates.png"),
 ]
 
 

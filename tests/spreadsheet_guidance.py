@@ -64,7 +64,13 @@ def check_workbook(wb: Any) -> dict[str, list[list[Any]]]:
         (table,) = ws.tables.values()
         assert re.fullmatch(r"[a-z_][a-z0-9_]*", table.displayName), table.displayName
         rows = _table_rows(ws)
-        assert table.ref.startswith("A3:") and int(table.ref.rsplit(":", 1)[1][1:]) == 2 + len(rows)
+        top = table_top(ws)
+        assert int(table.ref.rsplit(":", 1)[1][1:]) == top - 1 + len(rows)
+        # Between the title and the table only the lines saying what the sheet holds: no blanks.
+        above = [ws.cell(row=r, column=1).value for r in range(2, top)]
+        assert above and all(isinstance(v, str) and v for v in above), (ws.title, above)
+        # Printed: the table's columns only, its header repeated on every page.
+        assert ws.print_title_rows == f"${top}:${top}" and ws.print_area, ws.title
         header = rows[0]
         assert all(isinstance(h, str) and h for h in header) and len(set(header)) == len(header)
         # No empty cell and no blank row inside a table.
@@ -74,7 +80,7 @@ def check_workbook(wb: Any) -> dict[str, list[list[Any]]]:
         # number format (thousands separators for counts and rates).
         for j, name in enumerate(header):
             col = [r[j] for r in rows[1:]]
-            cells = [ws.cell(row=4 + i, column=j + 1) for i in range(len(col))]
+            cells = [ws.cell(row=top + 1 + i, column=j + 1) for i in range(len(col))]
             if any(isinstance(v, (int, float)) for v in col):
                 bad = [v for v in col if not isinstance(v, (int, float)) and v not in SYMBOLS]
                 assert not bad, (ws.title, name, bad[:3])
@@ -84,11 +90,18 @@ def check_workbook(wb: Any) -> dict[str, list[list[Any]]]:
     return tables
 
 
+def table_top(ws: Any) -> int:
+    """The row of the sheet's named table's header."""
+    (table,) = ws.tables.values()
+    return int(re.sub(r"[A-Z]+", "", table.ref.split(":")[0]))
+
+
 def _table_rows(ws: Any) -> list[list[Any]]:
     (table,) = ws.tables.values()
+    top = table_top(ws)
     last = table.ref.split(":")[1]
     bottom = int(re.sub(r"[A-Z]+", "", last))
     width = column_index_from_string(re.sub(r"\d+", "", last))
     return [
-        list(r) for r in ws.iter_rows(min_row=3, max_row=bottom, max_col=width, values_only=True)
+        list(r) for r in ws.iter_rows(min_row=top, max_row=bottom, max_col=width, values_only=True)
     ]

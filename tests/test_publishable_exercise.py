@@ -150,7 +150,9 @@ def read_everything(out: dict[str, Path], policy: str) -> Reader:
     for name in ("Counts", "Wards"):
         if name not in wb.sheetnames:
             continue
-        rows = list(wb[name].iter_rows(min_row=3, values_only=True))
+        (table,) = wb[name].tables.values()  # the sheet's one named table, header first
+        top = int(table.ref.split(":")[0][1:])
+        rows = list(wb[name].iter_rows(min_row=top, values_only=True))
         col = {h: j for j, h in enumerate(rows[0])}
         for row in rows[1:]:
             ind = labels.get(str(row[col["Indicator"]]))

@@ -126,39 +126,39 @@ def write_workbook(
         _fit_height(ws, row, text, COVER_WIDTH)
         row += 1
     ws.column_dimensions["A"].width = COVER_WIDTH
-    _page(ws, landscape=False, one_page=True)
+    _page(ws, 0, 1, row, one_page=True)
 
     contents = wb.create_sheet("Contents")
-    _heading(
-        contents, "Contents", "This worksheet contains one table: the sheets of this workbook."
+    contents.column_dimensions["A"].width = 18
+    contents.column_dimensions["B"].width = 90
+    top = _heading(
+        contents, "Contents", "This worksheet contains one table: the sheets of this workbook.", 108
     )
     entries = [("Notes", "Notes")] if all_notes else []
     entries += [(s.name, s.title) for s in sheets]
-    _header(contents, 3, ["Worksheet name", "Worksheet title"])
-    for k, (name, what) in enumerate(entries, start=4):
+    _header(contents, top, ["Worksheet name", "Worksheet title"])
+    for k, (name, what) in enumerate(entries, start=top + 1):
         cell = _text(contents.cell(row=k, column=1), name)
         # An internal link (location), not an external target: Excel and LibreOffice both follow it.
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1", display=name)
         cell.style = "Hyperlink"
         _text(contents.cell(row=k, column=2), what)
-    _named_table(contents, "contents", 3, 3 + len(entries), 2)
-    contents.column_dimensions["A"].width = 18
-    contents.column_dimensions["B"].width = 90
-    _page(contents, landscape=False)
+    _named_table(contents, "contents", top, top + len(entries), 2)
+    _page(contents, top, 2, top + len(entries))
 
     if all_notes:
         ns = wb.create_sheet("Notes")
-        _heading(ns, "Notes", "This worksheet contains one table of numbered notes.")
-        _header(ns, 3, ["Note number", "Note text"])
-        for k, note in enumerate(all_notes, start=4):
-            _text(ns.cell(row=k, column=1), f"[note {k - 3}]")
-            cell = _text(ns.cell(row=k, column=2), note)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            _fit_height(ns, k, note, 110)
-        _named_table(ns, "notes", 3, 3 + len(all_notes), 2)
         ns.column_dimensions["A"].width = 14
-        ns.column_dimensions["B"].width = 110
-        _page(ns, landscape=False)
+        ns.column_dimensions["B"].width = 90
+        top = _heading(ns, "Notes", "This worksheet contains one table of numbered notes.", 104)
+        _header(ns, top, ["Note number", "Note text"])
+        for k, note in enumerate(all_notes, start=1):
+            _text(ns.cell(row=top + k, column=1), f"[note {k}]")
+            cell = _text(ns.cell(row=top + k, column=2), note)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            _fit_height(ns, top + k, note, 90)
+        _named_table(ns, "notes", top, top + len(all_notes), 2)
+        _page(ns, top, 2, top + len(all_notes))
 
     for s in sheets:
         ws = wb.create_sheet(s.name)
@@ -166,16 +166,16 @@ def write_workbook(
         line = s.about or f"This worksheet contains one table of {len(s.rows)} rows."
         if refs:
             line += f" Notes: {refs}."
-        _heading(ws, s.title, line)
-        _header(ws, 3, s.columns)
-        for i, values in enumerate(s.rows, start=4):
+        width = _widths(ws, s)
+        top = _heading(ws, s.title, line, width)
+        _header(ws, top, s.columns)
+        for i, values in enumerate(s.rows, start=top + 1):
             for j, (value, kind) in enumerate(zip(values, s.kinds, strict=True), start=1):
                 _value(ws.cell(row=i, column=j), value, kind)
-        _named_table(ws, _table_name(s.name), 3, 3 + len(s.rows), len(s.columns))
-        ws.freeze_panes = ws.cell(row=4, column=2)
-        _widths(ws, s)
-        _header_height(ws, s.columns)
-        _page(ws, landscape=len(s.columns) > 6)
+        _named_table(ws, _table_name(s.name), top, top + len(s.rows), len(s.columns))
+        ws.freeze_panes = ws.cell(row=top + 1, column=2)
+        _header_height(ws, s.columns, top)
+        _page(ws, top, len(s.columns), top + len(s.rows))
 
     props = wb.properties
     props.title, props.subject, props.language = title, subject, "en-GB"
@@ -210,9 +210,17 @@ def _styled(cell: Any, style: str) -> None:
     cell.font = font
 
 
-def _heading(ws: Any, title: str, line: str) -> None:
+def _heading(ws: Any, title: str, line: str, width: float) -> int:
+    """Title in A1, then the line saying what the sheet holds, wrapped to the table's width one
+    row per line (text running past the table would widen the printed page); returns the row
+    the table's header goes in."""
+    import textwrap
+
     _styled(_text(ws["A1"], title), "Headline 1")
-    _text(ws["A2"], line)
+    lines = textwrap.wrap(line, max(30, int(width * 0.9)))
+    for k, text in enumerate(lines, start=2):
+        _text(ws.cell(row=k, column=1), text)
+    return 2 + len(lines)
 
 
 def _header(ws: Any, row: int, names: list[str]) -> None:
@@ -251,17 +259,22 @@ def _named_table(ws: Any, name: str, top: int, bottom: int, width: int) -> None:
     ws.add_table(t)
 
 
-def _widths(ws: Any, s: Sheet) -> None:
+def _widths(ws: Any, s: Sheet) -> float:
+    """Each column as wide as its longest figure or header word (9 to 45 characters); returns
+    the table's whole width."""
     from openpyxl.utils import get_column_letter
 
+    total = 0.0
     for j, name in enumerate(s.columns, start=1):
         longest = max((len(_shown(r[j - 1])) for r in s.rows), default=4)
         header = max(len(w) for w in name.split()) if name else 4
-        width = max(longest, header, min(len(name), 16)) + 2
-        ws.column_dimensions[get_column_letter(j)].width = min(max(9, width), 45)
+        width = min(max(9, max(longest, header, min(len(name), 16)) + 2), 45)
+        ws.column_dimensions[get_column_letter(j)].width = width
+        total += width
+    return total
 
 
-def _header_height(ws: Any, names: list[str]) -> None:
+def _header_height(ws: Any, names: list[str], row: int) -> None:
     """Room for wrapped column headers (LibreOffice does not grow the row itself)."""
     from openpyxl.utils import get_column_letter
 
@@ -276,20 +289,30 @@ def _header_height(ws: Any, names: list[str]) -> None:
                 line += len(w) + (1 if line else 0)
         lines = max(lines, count)
     if lines > 1:
-        ws.row_dimensions[3].height = 15 * lines
+        ws.row_dimensions[row].height = 15 * lines
 
 
 def _shown(v: Any) -> str:
     return f"{v:,.1f}" if isinstance(v, float) else str(v)
 
 
-def _page(ws: Any, *, landscape: bool, one_page: bool = False) -> None:
+def _page(ws: Any, top: int, columns: int, bottom: int, *, one_page: bool = False) -> None:
+    """A4, fitted to the page's width (landscape when the table is wide) and as many pages tall
+    as it needs, with the header row repeated; the print area stops at the table's last column.
+    The cover fits on one page."""
+    from openpyxl.utils import get_column_letter
+
+    total = sum(
+        ws.column_dimensions[get_column_letter(j)].width or 9 for j in range(1, columns + 1)
+    )
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.orientation = "landscape" if total > 95 else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
-    ws.print_title_rows = "3:3" if ws.title not in ("Cover",) else None
+    ws.print_area = f"A1:{get_column_letter(columns)}{max(bottom, 1)}"
+    if top:
+        ws.print_title_rows = f"{top}:{top}"
 
 
 # --- from the report's tables -------------------------------------------------------------------
