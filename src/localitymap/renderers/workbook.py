@@ -208,6 +208,8 @@ def _styled(cell: Any, style: str) -> None:
     font = copy(cell.font)
     font.name = "Calibri"
     cell.font = font
+    if style in ("Title", "Headline 1"):  # 15-18 pt: a default row would clip it in print
+        cell.parent.row_dimensions[cell.row].height = 26
 
 
 def _heading(ws: Any, title: str, line: str, width: float) -> int:
