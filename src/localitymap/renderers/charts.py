@@ -200,6 +200,8 @@ def _place_labels(fig: Figure, ax: Any, items: list[tuple[str, float, float]]) -
                 centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
                 line = np.linspace(point, centre, 30)[3:]
                 hits += 1000 * sum(inside(line, b) for b in placed)
+                # nor another leader (two crossing leaders make it unclear which name is whose)
+                hits += 1000 * sum(_crosses(line[0], line[-1], o[0], o[-1]) for o in leaders)
             hits += 1000 * sum(inside(other, box) for other in leaders)
             hits += 500 * int(not (frame.x0 <= box.x0 and box.x1 <= frame.x1
                                    and frame.y0 <= box.y0 and box.y1 <= frame.y1))  # fmt: skip
@@ -215,3 +217,16 @@ def _place_labels(fig: Figure, ax: Any, items: list[tuple[str, float, float]]) -
         placed.append(best[2])
         if best[3] is not None:
             leaders.append(best[3][: int(len(best[3]) * 0.8)])  # up to the label's edge
+
+
+def _crosses(a: Any, b: Any, c: Any, d: Any) -> bool:
+    """Whether segment a-b crosses segment c-d (strictly: touching ends do not count).
+
+    >>> _crosses((0, 0), (2, 2), (0, 2), (2, 0)), _crosses((0, 0), (1, 0), (0, 1), (1, 1))
+    (True, False)
+    """
+
+    def side(p: Any, q: Any, r: Any) -> float:
+        return float((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
