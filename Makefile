@@ -32,6 +32,7 @@ bytecode:
 
 bench: $(STAMP) bytecode
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_assign.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis

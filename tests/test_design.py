@@ -92,11 +92,11 @@ def test_toml_escapes_awkward_names(register, tmp_path):
 
     icn6 = load_scheme("icn6")
     odd = Scheme("odd", 'Name with "quotes" \\ and ]]', {'A "x"': icn6.localities["North West"],
-                 "B\nC": tuple(c for c in register.codes if c not in icn6.localities["North West"])},
+                 "B ]] 'C'": tuple(c for c in register.codes if c not in icn6.localities["North West"])},
                  "<odd>")  # fmt: skip
     path = tmp_path / "odd.toml"
     path.write_text(scheme_toml(odd, register))
-    assert list(load_scheme(path).localities) == ['A "x"', "B\nC"]
+    assert list(load_scheme(path).localities) == ['A "x"', "B ]] 'C'"]
 
 
 def test_balance_figures():

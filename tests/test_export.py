@@ -7,7 +7,7 @@ import time
 import openpyxl
 import pytest
 
-from localitymap.errors import OutputExists
+from localitymap.errors import OutputError, OutputExists
 from localitymap.inputs.indicators import read_indicators
 from localitymap.inputs.schemes import load_scheme
 from localitymap.model.rollup import rollup
@@ -69,7 +69,7 @@ def test_rollup_xlsx_with_rates_and_suppression_meets_the_guidance(tmp_path):
     v = read_indicators(FEB2019).values
     small = v.pivot(index="ward_code", columns="indicator", values="low") // 9
     small.astype(int).reset_index().to_csv(tmp_path / "small.csv", index=False)
-    data = read_indicators(tmp_path / "small.csv", period="2019-02")
+    data = read_indicators(tmp_path / "small.csv")
     t = rollup(data, "icn6")
     scheme = load_scheme("icn6")
     p = protect(t, "dfe", data=data, scheme=scheme)
@@ -139,7 +139,9 @@ def test_write_atomic_leaves_old_file_when_writing_fails(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("os.fsync", boom)
-    with pytest.raises(OSError, match="disk full"):
+    # Issue 11: the OS error becomes an OutputError naming the output (it was a bare OSError,
+    # which the CLI reported as "unexpected").
+    with pytest.raises(OutputError, match=r"cannot write .*out\.csv: disk full"):
         write_atomic(path, "new\n", force=True)
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

@@ -289,7 +289,7 @@ def test_a_report_over_mostly_suppressed_data_still_renders_and_says_what_it_hid
         out = tmp_path / name
         result = runner.invoke(
             app,
-            ["report", "--scheme", "icn6", "--data", str(data), "--period", "x", "-o", str(out)],
+            ["report", "--scheme", "icn6", "--data", str(data), "-o", str(out)],
         )
         assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(tmp_path / "small.xlsx")
@@ -311,7 +311,7 @@ def test_a_report_over_mostly_suppressed_data_still_renders_and_says_what_it_hid
     svg = base64.b64decode(img["src"].split(",", 1)[1]).decode()
     from localitymap.exercise import Exercise
 
-    ex = Exercise(scheme="icn6", data=data, period="x", disclosure="threshold5")
+    ex = Exercise(scheme="icn6", data=data, disclosure="threshold5")
     t = ex.table()
     hidden = t[(t.indicator == "cp_plans") & ~t.is_total & (t.disclosure == "suppressed")]
     assert len(hidden) >= 3 and svg.count(">[c]<") == len(hidden) and "[c] suppressed" in svg

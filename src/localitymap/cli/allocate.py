@@ -50,7 +50,9 @@ def allocate_command(
         typer.Option("--weights", help="Case-type weights CSV (indicator,weight); default 1 each."),
     ] = None,
     fte: Annotated[bool, typer.Option("--fte", help="Fractional posts (to 0.1 FTE).")] = False,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table (on screen) or csv.")
+    ] = TableFormat.table,
     output: opt.Output = None,
     force: opt.Force = False,
 ) -> None:

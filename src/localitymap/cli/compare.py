@@ -49,6 +49,10 @@ def compare_command(
         if fmt is not None
         else (SUFFIXES.get(output.suffix.lower(), "") if output else "table")
     )
+    if not fmt_value and output is not None and output.is_dir():
+        raise typer.BadParameter(
+            f"{output.name!r} is a folder; give a file name inside it", param_hint="--output"
+        )
     if fmt_value not in ("table", "csv", "xlsx", "md", "json", "geojson", "gpkg"):
         raise typer.BadParameter(
             "use table, csv, xlsx, md, json, geojson or gpkg", param_hint="--format"

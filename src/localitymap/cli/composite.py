@@ -47,7 +47,9 @@ def composite_command(
     table = ex.table(rates=basis == Basis.rate)
     status(ex)
     if fmt == TableFormat.csv:
-        csv_text = f"# {ex.status_line()}\n" + result.to_csv(
+        from localitymap.renderers.safety import csv_frame
+
+        csv_text = f"# {ex.status_line()}\n" + csv_frame(result).to_csv(
             index=False, lineterminator="\n", float_format="%.6f"
         )
         prov = provenance(ex, table.attrs, ctx)

@@ -127,6 +127,10 @@ def _choose_format(fmt: OutFormat | None, output: Path | None) -> str:
     if output is None:
         return "table"
     guessed = SUFFIXES.get(output.suffix.lower())
+    if guessed is None and output.is_dir():
+        raise typer.BadParameter(
+            f"{output.name!r} is a folder; give a file name inside it", param_hint="--output"
+        )
     if guessed is None:
         raise typer.BadParameter(
             f"cannot tell the format from {output.name!r}; add --format", param_hint="--output"

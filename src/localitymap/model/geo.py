@@ -87,6 +87,9 @@ def load_boundaries(
     shown = display_path(path)
     if not path.exists():
         raise InputError(f"{shown}: boundary file not found")
+    from localitymap.inputs.files import note_input
+
+    note_input(path)  # so no output of this run is written over it
     layer, about = _gpkg_layers(path)
     try:
         frame = gpd.read_file(path, layer=layer)

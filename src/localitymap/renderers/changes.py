@@ -148,10 +148,12 @@ def _tidy(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(changes: pd.DataFrame) -> str:
+    from localitymap.renderers.safety import csv_frame
+
     buf = io.StringIO()
     for line in [*caption_lines(changes), f"localitymap {__version__}"]:
         buf.write(f"# {line}\n")
-    _tidy(changes).to_csv(buf, index=False, lineterminator="\n")
+    csv_frame(_tidy(changes)).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
@@ -182,7 +184,7 @@ def to_markdown(changes: pd.DataFrame) -> str:
     ]
     if a.get("illustrative"):
         lines += [f"> **{caption_lines(changes)[0]}**", ""]
-    lines.append("| Indicator | " + " | ".join(localities) + " |")
+    lines.append("| Indicator | " + " | ".join(map(_md_escape, localities)) + " |")
     lines.append("|:---|" + "|".join(["---:"] * len(localities)) + "|")
     for label, cells in grid.items():
         values = [

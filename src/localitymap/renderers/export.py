@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
-from localitymap.errors import OutputExists
+from localitymap.errors import OutputError, OutputExists
 from localitymap.model.rollup import COLUMNS
 from localitymap.paths import display_path
 from localitymap.publication.cells import caption
 from localitymap.publication.tables import View, wide
+from localitymap.renderers.safety import csv_frame, markdown_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,39 +40,132 @@ UNSTATED = "Not stated (set it under [publication] in the exercise file)."
 EXPORT_COLUMNS = ["period", *COLUMNS]
 
 
-def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
-    """Write a whole file or nothing: to a temporary file beside it, then rename over.
+def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> str:
+    """Write a whole file or nothing: to a temporary file beside it, then rename over. Returns
+    the SHA-256 of the bytes written (what a manifest must record, whatever is there later).
 
     Refuses (:class:`~localitymap.errors.OutputExists`) to replace an existing file unless
-    ``force``, so a report from last year is never lost by accident.
+    ``force``, so a report from last year is never lost by accident; without ``force`` the file
+    is created atomically, so of two runs racing to create it one fails. Refuses
+    (:class:`~localitymap.errors.OutputError`), even with ``force``, a folder, a device, a pipe
+    or any other non-regular file, and an input this process has read.
     """
-    if path.exists() and not force:
-        raise OutputExists(
-            f"{display_path(path)} already exists", hint="use --force to overwrite it"
-        )
-    if path.is_dir():
-        raise OutputExists(f"{display_path(path)} is a folder", hint="give a file name")
+    import hashlib
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_output(path, force)
+    tmp = _temporary(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with tmp.open("wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        _publish(Path(tmp), path)
+        _publish(tmp, path, force=force)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    digest = hashlib.sha256(payload).hexdigest()
+    _WRITTEN[_key(path)] = digest
+    return digest
 
 
-def _publish(tmp: Path, path: Path) -> None:
+#: SHA-256 of what this process last wrote to each output, by resolved path.
+_WRITTEN: dict[Path, str] = {}
+
+
+def written_digest(path: Path) -> str | None:
+    """The SHA-256 of the bytes this process last wrote to ``path`` (None if it wrote none)."""
+    return _WRITTEN.get(_key(path))
+
+
+def _key(path: Path) -> Path:
+    return path.parent.resolve() / path.name
+
+
+def check_output(path: Path, force: bool) -> None:
+    """Refuse an output that is a folder, a device/pipe/socket, an input of this run, or (without
+    ``force``) an existing file; each message names the output and what to do."""
+    import stat
+
+    from localitymap.inputs.files import inputs_read
+
+    shown = display_path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{shown} is a folder", hint="give the name of a file inside it")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise OutputError(
+            f"{shown} exists and is not a regular file (a device, pipe or socket)",
+            hint="give the name of a new or ordinary file; --force never replaces these",
+        )
+    if st is not None and not force:
+        raise OutputExists(f"{shown} already exists", hint="use --force to overwrite it")
+    if st is not None and (_key(path) in inputs_read() or path.resolve() in inputs_read()):
+        raise OutputError(
+            f"{shown} is one of this run's inputs; writing the output there would destroy it",
+            hint="give the output another name",
+        )
+
+
+def _temporary(path: Path) -> Path:
+    """A new private file beside ``path`` (so the final rename stays on one file system)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    os.close(fd)
+    return Path(tmp)
+
+
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    """An OS error while writing, told about the output asked for, not the temporary file."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return OutputError(
+        f"cannot write {display_path(path)}: {reason[:1].lower()}{reason[1:]}",
+        hint="check that the folder exists and you may write to it, or choose another output",
+    )
+
+
+def _publish(tmp: Path, path: Path, *, force: bool = True) -> None:
     """Give a finished temporary file the permissions a normal new file would have (mkstemp makes
-    it private), then rename it into place."""
+    it private), then move it into place: renamed over the old file with ``force``; otherwise
+    linked to the new name, which fails if another run created it meanwhile."""
     mask = os.umask(0)
     os.umask(mask)
     tmp.chmod(0o666 & ~mask)
-    tmp.replace(path)
+    if force:
+        check_output(path, force=True)  # a FIFO may have appeared meanwhile
+        tmp.replace(path)
+        return
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise OutputExists(
+            f"{display_path(path)} already exists (created while this run was writing)",
+            hint="use --force to overwrite it",
+        ) from None
+    except OSError:  # a file system without hard links: reserve the name, then rename over it
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666 & ~mask))
+        except FileExistsError:
+            tmp.unlink(missing_ok=True)
+            raise OutputExists(
+                f"{display_path(path)} already exists (created while this run was writing)",
+                hint="use --force to overwrite it",
+            ) from None
+        tmp.replace(path)
+        return
+    tmp.unlink()
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +202,7 @@ def to_csv(table: pd.DataFrame) -> str:
     buf = io.StringIO()
     for line in _preamble(table):
         buf.write(f"# {line}\n")
-    tidy(table).to_csv(buf, index=False, lineterminator="\n")
+    csv_frame(tidy(table)).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
@@ -152,7 +246,7 @@ def to_json(table: pd.DataFrame) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+    return markdown_text(str(text)).replace("|", "\\|")
 
 
 def _md_table(df: pd.DataFrame, index_name: str) -> list[str]:
@@ -171,7 +265,7 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
 
     a = table.attrs
     lines = [
-        f"## Locality demand: {a.get('scheme_name')}"
+        f"## Locality demand: {_md_escape(str(a.get('scheme_name')))}"
         + (f", {a['period']}" if a.get("period") else "")
     ]
     lines.append("")
@@ -187,13 +281,13 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
     for r in ld.itertuples():
         flag = "" if r.certain else " (uncertain)"
         lines.append(
-            f"| {_md_escape(r.label)} | {r.highest}{flag} | "
-            f"{format_share(r.highest_share, r.highest_share, 0)} | {r.second} | "
+            f"| {_md_escape(r.label)} | {_md_escape(r.highest)}{flag} | "
+            f"{format_share(r.highest_share, r.highest_share, 0)} | {_md_escape(r.second)} | "
             f"{format_share(r.second_share, r.second_share, 0)} |"
         )
     from localitymap.publication.findings import findings_markdown
 
-    lines += ["", *findings_markdown(table).rstrip("\n").split("\n")]
+    lines += ["", *map(markdown_text, findings_markdown(table).rstrip("\n").split("\n"))]
     lines += ["", "### Notes", ""]
     lines += [f"- {_md_escape(x)}" for x in caption(a)[1 if a.get("illustrative") else 0 :]]
     lines.append(f"- Produced by localitymap {__version__}.")
@@ -275,9 +369,13 @@ def add_data_sheet(wb: Any, name: str, frame: pd.DataFrame) -> None:
 
 
 def workbook_bytes(wb: Any) -> bytes:
-    """The workbook as bytes, with fixed document and entry times so equal inputs give equal files."""
+    """The workbook as bytes, with fixed document and entry times so equal inputs give equal files,
+    and every text cell stored as text (never a formula: see :mod:`localitymap.renderers.safety`)."""
     import datetime as dt
 
+    from localitymap.renderers.safety import text_stays_text
+
+    text_stays_text(wb)
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     wb.properties.creator = "localitymap"
     buf = io.BytesIO()
@@ -359,21 +457,22 @@ def write_gpkg(
     import pandas as pd
     import pyogrio
 
-    if path.exists() and not force:
-        raise OutputExists(
-            f"{display_path(path)} already exists", hint="use --force to overwrite it"
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # the driver creates the file itself
+    check_output(path, force)
+    tmp = _temporary(path).with_suffix(".gpkg")
+    tmp.with_suffix(".tmp").unlink()  # the driver creates the file itself
     try:
         for name, layer in layers.items():
             pyogrio.write_dataframe(layer, tmp, layer=name, driver="GPKG")
         about = pd.DataFrame({"key": list(meta), "value": list(meta.values())})
         pyogrio.write_dataframe(about, tmp, layer="about", driver="GPKG")
-        _publish(tmp, path)
+        from localitymap.publication.manifest import sha256
+
+        digest = sha256(tmp)
+        _publish(tmp, path, force=force)
+        _WRITTEN[_key(path)] = digest
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

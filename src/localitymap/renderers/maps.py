@@ -538,5 +538,8 @@ def save(fig: Figure, fmt: str, dpi: int = 200) -> bytes:
                          "hatch.linewidth": 0.6, "pdf.fonttype": 42}):  # fmt: skip
         # zlib level 3: a quarter faster than the default 6 for flat-colour maps, ~10% larger.
         extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white", **extra)
+        from localitymap.renderers.safety import library_warnings_logged
+
+        with library_warnings_logged(f"{fmt} figure"):
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white", **extra)
     return buf.getvalue()
