@@ -20,6 +20,8 @@ from localitymap.model.rollup import TOTAL, rollup
 from localitymap.statistics.compare import compare
 from localitymap.statistics.rates import add_rates, read_population
 
+from .spreadsheet_guidance import check_workbook
+
 runner = CliRunner()
 
 
@@ -133,7 +135,10 @@ def test_compare_cli_formats(tmp_path):
     assert md.startswith("## What changed") and "86→99 +13 ▲ #2→1" in md
     out = tmp_path / "c.xlsx"
     assert runner.invoke(app, [*args, "-o", str(out)]).exit_code == 0
-    assert openpyxl.load_workbook(out).sheetnames == ["Cover", "Changes"]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Cover", "Contents", "Notes", "Changes"]
+    changes = check_workbook(wb)["Changes"]
+    assert len(changes) == 1 + 15 * 7 and "[x]" in {v for r in changes for v in r}
     assert runner.invoke(app, [*args, "-f", "gpkg"]).exit_code == 2
     assert runner.invoke(app, ["compare", "2019-02", "2017-02", "--scheme", "icn6"]).exit_code == 1
 

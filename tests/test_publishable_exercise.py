@@ -143,34 +143,37 @@ def read_everything(out: dict[str, Path], policy: str) -> Reader:
                 tol = 0.5e-6 * tot + TOLERANCE  # shares are printed to 6 decimals
                 r.learn(key, row.share * tot - tol, row.share * tot + tol)
 
+    # The report workbook (guidance layout): long tables under a title and a line of notes,
+    # one row per indicator and area, the count and the range it lies in; [c] where hidden.
     wb = openpyxl.load_workbook(out["report"])
     period = "2020-02"
-    for name in wb.sheetnames:
-        rows = list(wb[name].iter_rows(values_only=True))
-        head = next((i for i, x in enumerate(rows) if x and x[0] in ("Indicator", "Ward")), None)
-        if head is None:
+    for name in ("Counts", "Wards"):
+        if name not in wb.sheetnames:
             continue
-        header = rows[head]
-        if header[0] == "Ward":  # the ward annex: ward, locality, one column per indicator
-            for row in rows[head + 1 :]:
-                if row[0] not in name_to_code:
+        (table,) = wb[name].tables.values()  # the sheet's one named table, header first
+        top = int(table.ref.split(":")[0][1:])
+        rows = list(wb[name].iter_rows(min_row=top, values_only=True))
+        col = {h: j for j, h in enumerate(rows[0])}
+        for row in rows[1:]:
+            ind = labels.get(str(row[col["Indicator"]]))
+            if ind not in INDICATORS:
+                continue
+            if name == "Wards":
+                if row[col["Ward"]] not in name_to_code:
                     continue
-                for col, label in enumerate(header[2:], start=2):
-                    ind = labels.get(str(label))
-                    if ind not in INDICATORS:
-                        continue
-                    key = (period, ind, name_to_code[row[0]])
-                    if not r.symbol(key, row[col], policy) and isinstance(row[col], int | float):
-                        count(key, float(row[col]))
-        elif name == "Counts":
-            for row in rows[head + 1 :]:
-                ind = labels.get(str(row[0]))
-                if ind not in INDICATORS:
-                    continue
-                for col, loc in enumerate(header[1:], start=1):
-                    key = (period, ind, str(loc))
-                    if not r.symbol(key, row[col], policy) and isinstance(row[col], int | float):
-                        count(key, float(row[col]))
+                key = (period, ind, name_to_code[row[col["Ward"]]])
+            else:
+                key = (period, ind, str(row[col["Locality"]]))
+            value = row[col["Count"]]
+            low, high = row[col["Count: lowest possible"]], row[col["Count: highest possible"]]
+            if value == "[c]" or r.symbol(key, value, policy):
+                r.hidden.add(key)
+                r.learn(key, 1, math.inf)
+            elif isinstance(value, int | float):
+                count(key, float(value))
+            elif isinstance(low, int | float):
+                top = float(high) + half if isinstance(high, int | float) else math.inf
+                r.learn(key, max(0.0, float(low) - half), top)
 
     for ind in INDICATORS:
         m = _read_csv(out[f"map_{ind}"])

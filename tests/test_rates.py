@@ -115,7 +115,7 @@ def test_rollup_rates_cli():
         app, ["rollup", "-s", "icn6", "--rates", "-i", "cp_plans"], env={"COLUMNS": "100"}
     )
     assert result.exit_code == 0, result.stderr
-    assert "Child protection plans: rate per 10,000 (persons_0_15)" in result.stdout
+    assert "Child protection plans: rate per 10,000 aged 0–15" in result.stdout
     assert "▼ lower" in result.stdout and "Looked-after" not in result.stdout
     csv = runner.invoke(
         app,

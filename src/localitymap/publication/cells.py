@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 EN_DASH = "–"
 LEGEND = (
@@ -45,6 +46,50 @@ def format_rank(rank: object, best: object, worst: object, *, tied: bool = False
     if best != worst:
         return f"{int(best)}{EN_DASH}{int(worst)}"  # type: ignore[call-overload]
     return f"{int(rank)}{'=' if tied else ''}"  # type: ignore[call-overload]
+
+
+def band_label(band: str) -> str:
+    """A population band column as words: ``persons_0_15`` -> ``aged 0–15``.
+
+    >>> band_label("persons_16_29"), band_label("persons_65_plus"), band_label("persons_all_ages")
+    ('aged 16–29', 'aged 65 and over', 'all ages')
+    """
+    m = re.fullmatch(r"(?:persons_)?(\d+)_(\d+|plus)", str(band))
+    if m:
+        low, high = m.groups()
+        return f"aged {low} and over" if high == "plus" else f"aged {low}{EN_DASH}{high}"
+    if str(band) in ("persons_all_ages", "all_ages"):
+        return "all ages"
+    return str(band).replace("_", " ")
+
+
+# Abbreviations in the catalogue's labels, spelled out once where a reader first meets them.
+ABBREVIATIONS = {
+    "C&F": "children and families",
+    "CP": "child protection",
+    "CIN": "child in need",
+    "EHC": "education, health and care",
+    "SEND": "special educational needs and disabilities",
+    "SEN": "special educational needs",
+    "NEET": "not in education, employment or training",
+    "NEETs": "young people not in education, employment or training",
+    "LAC": "looked-after children",
+    "ICN": "Integrated Care Network",
+}
+
+
+def abbreviations_in(texts: list[str]) -> list[tuple[str, str]]:
+    """The known abbreviations that occur (as whole words) in ``texts``, in order of first use.
+
+    >>> [k for k, _ in abbreviations_in(["C&F assessments", "EHC plans", "NEETs", "EHC"])]
+    ['C&F', 'EHC', 'NEETs']
+    """
+    found: dict[str, str] = {}
+    for text in texts:
+        for word in re.findall(r"[A-Za-z&]+", text):
+            if word in ABBREVIATIONS and word not in found:
+                found[word] = ABBREVIATIONS[word]
+    return list(found.items())
 
 
 NOT_FOR_PUBLICATION = (

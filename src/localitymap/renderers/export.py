@@ -25,7 +25,7 @@ from localitymap.outputs import (  # noqa: F401 (re-exported where callers found
     written_digest,
 )
 from localitymap.publication.cells import caption
-from localitymap.publication.tables import View, cell_records, grid, wide
+from localitymap.publication.tables import View, wide
 from localitymap.renderers.safety import csv_frame, markdown_text
 
 if TYPE_CHECKING:
@@ -36,11 +36,7 @@ FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
 GEO_FORMATS: tuple[str, ...] = ("geojson", "gpkg")
 SHARE_DIGITS = 6
 RATE_DIGITS = 4
-SHEETS = [
-    ("Counts", "count", "count_text"),
-    ("Shares", "share", "share_text"),
-    ("Ranks", "rank", "rank_text"),
-]
+UNSTATED = "Not stated (set it under [publication] in the exercise file)."
 EXPORT_COLUMNS = ["period", *COLUMNS]
 
 
@@ -171,33 +167,46 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
 
 
 def to_xlsx(table: pd.DataFrame) -> bytes:
-    """A workbook laid out for people and screen readers: a Cover sheet (title, data status,
-    sources, notes), then one table per sheet (Counts, Shares, Ranks, Data), header rows frozen,
-    no merged cells, numbers stored as numbers (ranges, which are not numbers, as text)."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """A workbook to the guidance on releasing statistics in spreadsheets
+    (:mod:`localitymap.renderers.workbook`): Cover, Contents, Notes, then Counts, Shares, Ranks,
+    Highest (and Rates) as named tables, one row per indicator and locality, numbers stored as
+    numbers and ranges in their own columns."""
+    from localitymap.publication.cells import disclosure_line, period_label
+    from localitymap.publication.report import cover_facts, rollup_tables
+    from localitymap.renderers.workbook import sheets_from_tables, write_workbook
 
     a = table.attrs
-    title = f"Locality demand: {a.get('scheme_name')}" + (
-        f", {a['period']}" if a.get("period") else ""
+    period = period_label(str(a.get("period") or "")) or "Not stated."
+    title = f"Locality demand: {a.get('scheme_name')}" + (f", {period}" if a.get("period") else "")
+    lines = caption(a)
+    warning = lines[0] if a.get("illustrative") else ""
+    notes = lines[1:] if warning else lines
+    tables = rollup_tables(table)
+    facts = cover_facts(a)
+    about = (
+        f"Counts of children and young people known to children's services, by indicator, for "
+        f"each locality of {a.get('scheme_name')} ({a.get('scheme')}) in "
+        f"{str(a.get('authority', '')).split(' (')[0] or 'the authority'}, with each locality's "
+        "share of the borough total, its rank and the highest and second-highest locality"
+        + (", and rates per head of the population." if "rate" in table.columns else ".")
     )
-    lines = [*caption(a), "", "Sheets: Counts, Shares, Ranks (one table each), Data (tidy)."]
-    wb = new_workbook(title, lines, bool(a.get("illustrative")))
-
-    locs, rows = grid(cell_records(table))
-    for name, number_col, text_col in SHEETS:
-        ws = wb.create_sheet(name)
-        ws.append(["Indicator", *locs])
-        for label, cells in rows.items():
-            ws.append([label, *(_xlsx_value(cells[loc], number_col, text_col) for loc in locs)])
-        if name == "Shares":
-            for r in ws.iter_rows(min_row=2, min_col=2):
-                for c in r:
-                    if isinstance(c.value, float):
-                        c.number_format = "0.0%"
-        _style_table_sheet(ws, Font, get_column_letter)
-    add_data_sheet(wb, "Data", tidy(table))
-    return workbook_bytes(wb)
+    cover = [
+        ("About these data", about),
+        ("Period", period),
+        ("Source", facts["source"]),
+        ("Status", disclosure_line(a)),
+        ("Publication date", facts["publication_date"] or UNSTATED),
+        ("Contact", facts["contact"] or UNSTATED),
+        ("Produced by", f"localitymap {__version__}"),
+    ]
+    return write_workbook(
+        title=title,
+        subject=f"{a.get('scheme_name')} ({a.get('scheme')})",
+        warning=warning,
+        cover=cover,
+        notes=notes,
+        sheets=sheets_from_tables(tables, {t.sheet: notes for t in tables}),
+    )
 
 
 def new_workbook(title: str, lines: list[str], illustrative: bool) -> Any:
@@ -267,15 +276,6 @@ def fixed_zip_times(data: bytes) -> bytes:
                 )
             dst.writestr(fixed, payload)
     return out.getvalue()
-
-
-def _xlsx_value(rec: dict[str, Any], number_col: str, text_col: str) -> Any:
-    """A number where the figure is known exactly; the text (a range, a bound) otherwise."""
-    value = _jsonable(rec[number_col])
-    certain = rec["rank_best"] == rec["rank_worst"] if number_col == "rank" else rec["exact"]
-    if value is None or not certain:
-        return rec[text_col] or None
-    return float(value) if number_col == "share" else int(value)
 
 
 def _style_table_sheet(ws: Any, font: Any, letter: Any) -> None:
