@@ -581,14 +581,18 @@ def to_xlsx(doc: Document) -> bytes:
 
     tables = doc.tables()
     cover = report_cover(doc)
-    maps = "The maps are in the Word and HTML versions of this report; their figures are here."
-    cover.append(("Maps", maps))
+    if doc.figures():
+        maps = "The maps are in the Word and HTML versions of this report; their figures are here."
+        cover.append(("Maps", maps))
+    present = {t.sheet for t in tables}
     specific = {
         "Rates": _notes_matching(doc.notes, ("Population", "No population band")),
         "Wards": _notes_matching(doc.notes, ("Boundaries", "Wards without data")),
         "Localities": _notes_matching(doc.notes, ("Localities", "Boundaries")),
         "Counts": _notes_matching(doc.notes, ("Localities", "Wards without data")),
     }
+    # A note meant for a sheet this document does not have applies to every sheet instead.
+    specific = {sheet: ns for sheet, ns in specific.items() if sheet in present}
     placed = {n for ns in specific.values() for n in ns}
     shared = [n for n in doc.notes if n not in placed]
     notes_for = {t.sheet: [*shared, *specific.get(t.sheet, [])] for t in tables}
