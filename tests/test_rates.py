@@ -167,3 +167,42 @@ def test_catalogue_statistic_must_be_rate_or_proportion(write):
     with pytest.raises(InputError, match="statistic for 'x' is 'ratio'"):
         load_catalogue(write("c.csv", "id,label,statistic\nx,X,ratio\n"))
     assert load_catalogue(write("c2.csv", "id,label\nx,X\n"))[0].statistic == "rate"
+
+
+def test_proportion_funnels_are_binomial_in_percent_and_the_footer_says_wilson(write):
+    from localitymap.inputs.indicators import load_catalogue
+    from localitymap.renderers.terminal import rates_notes
+    from localitymap.statistics.funnel import funnel_table, render_funnel
+    from localitymap.statistics.methods import _z
+
+    pop = read_population()
+    counts = {c: (400 if c == "E05011468" else 50) for c in pop.index}
+    catalogue = write(
+        "cat.csv",
+        "id,label,domain,denominator,statistic\n"
+        "persistent_absentees,Persistent absentees,Education,persons_0_15,proportion\n",
+    )
+    rows = "".join(f"{c},{v}\n" for c, v in counts.items())
+    data = read_indicators(
+        write("d.csv", "ward,persistent_absentees\n" + rows), catalogue=load_catalogue(catalogue)
+    )
+    scheme = load_scheme("icn6")
+    t = add_rates(rollup(data, scheme), data, scheme, pop)
+    f = funnel_table(t, data, pop, "persistent_absentees").set_index("name")
+    p = sum(counts.values()) / pop["persons_0_15"].sum()
+    cw = f.loc["Central West"]
+    n = cw["population"]
+    assert cw["expected"] == pytest.approx(p * n)  # a count, not a rate per 10,000 of one
+    assert cw["lower_95"] == pytest.approx(100 * (p - _z(0.95) * (p * (1 - p) / n) ** 0.5))
+    assert cw["upper_998"] == pytest.approx(100 * (p + _z(0.998) * (p * (1 - p) / n) ** 0.5))
+    assert cw["measure"] == "%" and cw["position_95"] == "above"
+    assert f.attrs["method"] == "Binomial prediction limits as Fingertips"
+    svg = render_funnel(t, data, pop, "persistent_absentees", fmt="svg").decode()
+    assert "Binomial prediction limits as Fingertips" in svg and "Percent" in svg
+    assert "Rate per" not in svg
+    notes = rates_notes(t)
+    assert "Wilson" in notes and "Fisher" in notes and "Byar" not in notes
+    rate_notes = rates_notes(
+        add_rates(rollup(read_indicators(), scheme), read_indicators(), scheme, pop)
+    )
+    assert "Byar" in rate_notes and "Wilson" not in rate_notes

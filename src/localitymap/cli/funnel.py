@@ -34,8 +34,9 @@ def funnel_command(
     dpi: Annotated[int, typer.Option("--dpi", min=72, max=600, help="PNG resolution.")] = 200,
     force: opt.Force = False,
 ) -> None:
-    """Funnel plot: each locality's (or ward's) rate against its population, with exact Poisson
-    limits around the borough rate at 95% and 99.8%.
+    """Funnel plot: each locality's (or ward's) rate against its population, with the limits
+    Fingertips draws around the borough value at 95% and 99.8% (Poisson prediction limits for
+    rates, binomial for proportions).
 
     Example: localitymap funnel --indicator cp_plans -o funnel.png
     """

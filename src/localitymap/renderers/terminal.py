@@ -167,7 +167,6 @@ def rates_tables(table: pd.DataFrame) -> Group:
     from localitymap.publication.cells import format_count
 
     attrs = table.attrs
-    per = attrs.get("rate_multiplier", 10_000)
     parts: list[Any] = []
     for label, grp in table.groupby("label", sort=False):
         band = grp["denominator_band"].iloc[0]
@@ -195,14 +194,37 @@ def rates_tables(table: pd.DataFrame) -> Group:
             )
         parts += [tab, Text("")]
     lines = caption(attrs)
-    notes = (
-        f"Rates per {per:,.0f} people in the band shown; 95% confidence intervals by exact Poisson "
-        "(counts under 10) or Byar's method. 'vs rest' compares each locality with the rest of the "
-        "borough (exact test); '?' where suppressed cells could change the answer. Population: "
-        f"{attrs.get('population_source', '')}."
-    )
-    parts.append(Text("\n".join([*lines, notes]), style="dim"))
+    parts.append(Text("\n".join([*lines, rates_notes(table)]), style="dim"))
     return Group(*parts)
+
+
+def rates_notes(table: pd.DataFrame) -> str:
+    """The methods footer of the rates tables: each statistic present says how it was made
+    (rates: exact Poisson / Byar, exact Poisson test; percentages: Wilson, Fisher's exact test).
+
+    >>> import pandas as pd
+    >>> rates_notes(pd.DataFrame({"measure": ["%"]})).split(";")[0]
+    'Percentages of the band shown with 95% Wilson score intervals'
+    """
+    per = table.attrs.get("rate_multiplier", 10_000)
+    measures = set(table["measure"]) if "measure" in table.columns else set()
+    sentences = []
+    if measures - {"%"}:
+        sentences.append(
+            f"Rates per {per:,.0f} people in the band shown; 95% confidence intervals by exact "
+            "Poisson (counts under 10) or Byar's method; 'vs rest' compares each locality with the "
+            "rest of the borough by the exact (conditional binomial) test for two Poisson rates."
+        )
+    if "%" in measures:
+        sentences.append(
+            "Percentages of the band shown with 95% Wilson score intervals; 'vs rest' compares "
+            "each locality with the rest of the borough by Fisher's exact test."
+        )
+    sentences.append(
+        "'?' where suppressed cells could change the answer. Population: "
+        f"{table.attrs.get('population_source', '')}."
+    )
+    return " ".join(sentences)
 
 
 def _num(x: float) -> str:

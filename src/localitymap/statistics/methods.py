@@ -10,8 +10,9 @@ Methods match those of the Fingertips tools (PHEindicatormethods):
 - **Comparison with the rest of the borough** (the borough without the locality, so an area is
   never compared with a total that contains it): the exact conditional test for two Poisson rates,
   given the combined count the locality's count is binomial with p = its share of the population.
-- **Funnel limits** around the borough rate: exact Poisson limits for the count expected at each
-  population size.
+- **Funnel limits** around the borough value, as Fingertips draws them: Poisson prediction
+  limits around the count expected at each population size (continuous chi-squared scale) for
+  rates, binomial limits in percent for proportions.
 
 >>> rate_ci(42, 3100)
 RateCI(rate=135.48387096774192, lower=97.63..., upper=183.14..., method='Byar')
@@ -22,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Comparison = Literal["higher", "similar", "lower", "uncertain", "not compared"]
 #: The two confidence levels public-health profiles use, and their two-sided normal quantiles.
@@ -186,23 +187,58 @@ def compare_bounded(
     return smallest if smallest == largest else "uncertain"
 
 
-def funnel_limits(
-    borough_rate: float, denominators: list[float], level: float, multiplier: float = 10_000
-) -> tuple[list[float], list[float]]:
-    """Lower and upper funnel limits (as rates per ``multiplier``) at each population size: the
-    exact Poisson limits of the count expected at the borough rate (``borough_rate`` per person).
-    """
-    from scipy.stats import chi2
+def funnel_count_limits(expected: Any, level: float = 0.95) -> tuple[Any, Any]:
+    """Poisson prediction limits, as counts, around each ``expected`` count (array-like).
 
+    The lower limit is the count ``O`` with P(X <= O | m) = alpha/2 and the upper the count with
+    P(X >= O | m) = alpha/2, taken on the continuous scale where the Poisson tail is a chi-squared
+    probability: P(X >= O | m) = P(chi2(2O) <= 2m) and P(X <= O | m) = P(chi2(2O + 2) > 2m). So
+    the limits are the degrees of freedom solving those equations (``chdtriv``), halved. This is
+    the funnel of Fingertips and PHEindicatormethods (their tables are bisected to 2^-24 in
+    m / (O + 1 + m); these are exact).
+
+    >>> lower, upper = funnel_count_limits([5.5705, 100.0], 0.95)
+    >>> [round(float(x), 2) for x in lower], [round(float(x), 2) for x in upper]
+    ([1.0, 80.39], [11.11, 120.56])
+    """
+    import numpy as np
+    from scipy.special import chdtriv
+
+    m = np.asarray(expected, dtype=float)
     alpha = 1 - level
-    lower, upper = [], []
-    for n in denominators:
-        expected = borough_rate * n
-        lo = float(chi2.ppf(alpha / 2, 2 * expected)) / 2 if expected > 0 else 0.0
-        hi = float(chi2.ppf(1 - alpha / 2, 2 * expected + 2)) / 2
-        lower.append(lo / n * multiplier)
-        upper.append(hi / n * multiplier)
+    with np.errstate(invalid="ignore"):
+        lower = np.where(m > 0, chdtriv(1 - alpha / 2, 2 * m) / 2 - 1, 0.0)
+        upper = np.where(m > 0, chdtriv(alpha / 2, 2 * m) / 2, 0.0)
+    # chdtriv gives no answer where the limit would be below zero events (tiny m).
+    lower = np.where(np.isfinite(lower), np.maximum(lower, 0.0), 0.0)
     return lower, upper
+
+
+def funnel_limits(
+    borough_rate: float, denominators: Any, level: float, multiplier: float = 10_000,
+    *, proportion: bool = False,
+) -> tuple[list[float], list[float]]:  # fmt: skip
+    """Lower and upper funnel limits (rates per ``multiplier``, or percentages) at each
+    population size, as Fingertips and PHEindicatormethods draw them.
+
+    Rates: Poisson prediction limits (:func:`funnel_count_limits`) around the count expected at
+    the borough rate (``borough_rate`` per person). Proportions (``proportion=True``,
+    ``borough_rate`` a fraction): binomial limits p +- z sqrt(p(1 - p) / n), within 0-100%.
+
+    >>> [round(x, 2) for x in funnel_limits(0.8, [50], 0.95, proportion=True)[0]]
+    [68.91]
+    """
+    import numpy as np
+
+    n = np.asarray(denominators, dtype=float)
+    if proportion:
+        p = float(borough_rate)
+        spread = _z(level) * np.sqrt(p * (1 - p) / n)
+        lower = np.clip(p - spread, 0.0, 1.0) * 100
+        upper = np.clip(p + spread, 0.0, 1.0) * 100
+        return lower.tolist(), upper.tolist()
+    lo, hi = funnel_count_limits(borough_rate * n, level)
+    return (lo / n * multiplier).tolist(), (hi / n * multiplier).tolist()
 
 
 TREND_POINTS = 5
