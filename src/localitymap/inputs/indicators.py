@@ -214,7 +214,7 @@ class IndicatorData:
 
     def wards(self) -> list[str]:
         """Ward codes present in the data, in register order."""
-        present = set(self.values["ward_code"])
+        present = set(self.values["ward_code"].unique())
         return [c for c in self.register.codes if c in present]
 
 

@@ -89,24 +89,32 @@ def rollup(
     suppressed = np.zeros((n_ind, len(wards)))
     missing = np.ones((n_ind, len(wards)))
     v = data.values
-    ind_pos = {k: i for i, k in enumerate(ind_ids)}
-    ward_pos = {k: i for i, k in enumerate(wards)}
-    keep = [w in ward_pos for w in v["ward_code"].tolist()]
-    ii = np.array(
-        [ind_pos[x] for x, k in zip(v["indicator"].tolist(), keep, strict=True) if k], int
-    )
-    ww = np.array([ward_pos[x] for x in v["ward_code"].tolist() if x in ward_pos], int)
-    status = np.array(v["status"].tolist(), dtype=object)[keep]
+    ind_index, ward_index = pd.Index(ind_ids), pd.Index(wards)
+    ii = ind_index.get_indexer(v["indicator"])
+    ww = ward_index.get_indexer(v["ward_code"])
+    keep = (ww >= 0) & (ii >= 0)
+    ii, ww = ii[keep], ww[keep]
+    status = v["status"].to_numpy(dtype=object)[keep]
     low[ii, ww] = v["low"].to_numpy()[keep]
     high[ii, ww] = v["high"].to_numpy()[keep]
     suppressed[ii, ww] = status == "suppressed"
     missing[ii, ww] = status == "missing"
 
-    member = np.zeros((len(wards), n_loc))
-    member[np.arange(len(wards)), [localities.index(locality_of[w]) for w in wards]] = 1.0
-    loc_low = low @ member
-    loc_high = np.nan_to_num(high) @ member
-    loc_high[(np.isnan(high) @ member) > 0] = np.nan
+    # Ward -> locality as an index; sums per locality by bincount (a dense ward x locality
+    # matrix grows with the square of the country).
+    loc_pos = {loc: k for k, loc in enumerate(localities)}
+    loc_idx = np.array([loc_pos[locality_of[w]] for w in wards], dtype=np.int64)
+
+    def by_locality(m: np.ndarray) -> np.ndarray:
+        out = np.empty((m.shape[0], n_loc))
+        for k in range(m.shape[0]):
+            out[k] = np.bincount(loc_idx, weights=m[k], minlength=n_loc)
+        return out
+
+    loc_low = by_locality(low)
+    loc_high = by_locality(np.nan_to_num(high))
+    loc_high[by_locality(np.isnan(high).astype(float)) > 0] = np.nan
+    wards_per_locality = np.bincount(loc_idx, minlength=n_loc)
     tot_low, tot_high = low.sum(axis=1), high.sum(axis=1)
 
     # Share bounds: the locality as small (large) as it can be against the rest as large (small).
@@ -143,13 +151,15 @@ def rollup(
             "domain": np.repeat([labels[i].domain for i in ind_ids], n_rows),
             "locality": np.tile([*localities, TOTAL], n_ind),
             "is_total": np.tile([False] * n_loc + [True], n_ind),
-            "wards": np.tile([*member.sum(axis=0).astype(np.int64), len(wards)], n_ind),
+            "wards": np.tile([*wards_per_locality.astype(np.int64), len(wards)], n_ind),
             "count": np.where(exact, count_low, np.nan),
             "count_low": count_low,
             "count_high": count_high,
             "exact": exact,
-            "suppressed_wards": with_total(suppressed @ member, suppressed.sum(1)).astype(np.int64),
-            "missing_wards": with_total(missing @ member, missing.sum(1)).astype(np.int64),
+            "suppressed_wards": with_total(by_locality(suppressed), suppressed.sum(1)).astype(
+                np.int64
+            ),
+            "missing_wards": with_total(by_locality(missing), missing.sum(1)).astype(np.int64),
             "share": np.where(exact & (s_low == s_high), s_low, np.nan),
             "share_low": s_low,
             "share_high": s_high,
@@ -175,8 +185,9 @@ def _assign(
     if report.errors:
         raise SchemeError(f"scheme {scheme.id} places a ward twice", report=report)
     present = data.wards()
+    present_set = set(present)
     unassigned = [c for c in present if c not in seen]
-    absent = [c for c in seen if c not in set(present)]
+    absent = [c for c in seen if c not in present_set]
     if unassigned and not allow_unassigned:
         names = ", ".join(reg.name_of(c) for c in unassigned)
         raise SchemeError(
@@ -190,7 +201,7 @@ def _assign(
             hint="add them to the data, or use --allow-missing-wards to count them as unknown "
             "(their localities then show lower bounds)",
         )
-    locality_of = {c: seen.get(c, UNASSIGNED) for c in reg.codes if c in seen or c in present}
+    locality_of = {c: seen.get(c, UNASSIGNED) for c in reg.codes if c in seen or c in present_set}
     return locality_of, absent
 
 
@@ -207,10 +218,16 @@ def competition_ranks(
     import numpy as np
 
     hi = np.nan_to_num(high, nan=np.inf)
-    lo3, hi3 = low[:, None, :], hi[:, None, :]  # others, broadcast against each locality
-    rank = 1 + (lo3 > low[:, :, None]).sum(axis=2)
-    best = 1 + (lo3 > hi[:, :, None]).sum(axis=2)
-    worst = 1 + (hi3 > low[:, :, None]).sum(axis=2)
+    n = low.shape[1]
+    rank = np.empty(low.shape, dtype=np.int64)
+    best = np.empty(low.shape, dtype=np.int64)
+    worst = np.empty(low.shape, dtype=np.int64)
+    # Counting by binary search in the sorted bounds: n log n per row, not n^2.
+    for k in range(low.shape[0]):
+        lows, highs = np.sort(low[k]), np.sort(hi[k])
+        rank[k] = 1 + n - np.searchsorted(lows, low[k], side="right")  # others strictly above
+        best[k] = 1 + n - np.searchsorted(lows, hi[k], side="right")
+        worst[k] = 1 + n - np.searchsorted(highs, low[k], side="right")
     # A locality is never above itself except where its upper bound exceeds its own lower bound.
     worst -= (hi > low).astype(int)
     return rank, best, worst

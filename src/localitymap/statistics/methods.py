@@ -289,3 +289,240 @@ def recent_trend(
     if u * u / var <= float(chi2.ppf(level, 1)):
         return "no significant change"
     return "increasing" if u > 0 else "decreasing"
+
+
+# Array versions of the tests above, for tables of thousands of localities. They follow SciPy's
+# definitions step by step (the two-sided p-value sums every outcome no more likely than the one
+# observed, found by binary search on the far side of the mode), so every p-value equals the one
+# ``binomtest`` / ``fisher_exact`` gives for the same cell; tests check that they agree.
+
+
+def _search(f: Callable[[Any, Any], Any], d: Any, lo: Any, hi: Any) -> Any:
+    """Per element, the index ``i`` in ``[lo, hi]`` with ``f(i) <= d < f(i + 1)`` (``f``
+    ascending), by the same bisection as SciPy's binomial and Fisher tests. ``f(x, mask)``
+    evaluates the function of the elements selected by ``mask`` at ``x``."""
+    import numpy as np
+
+    lo, hi = lo.astype(float).copy(), hi.astype(float).copy()
+    out = np.full(lo.shape, np.nan)
+    active = np.ones(lo.shape, dtype=bool)
+    while True:
+        m = active & (lo < hi)
+        if not m.any():
+            break
+        mid = lo + (hi - lo) // 2
+        val = np.full(lo.shape, np.nan)
+        val[m] = f(mid[m], m)
+        lt, gt = m & (val < d), m & (val > d)
+        eq = m & ~lt & ~gt
+        lo[lt], hi[gt] = mid[lt] + 1, mid[gt] - 1
+        out[eq], active[eq] = mid[eq], False
+    if active.any():
+        at_lo = f(lo[active], active)
+        out[active] = np.where(at_lo <= d[active], lo[active], lo[active] - 1)
+    return out
+
+
+def binom_two_sided_p(k: Any, n: Any, p: Any) -> Any:
+    """Two-sided exact binomial p-values for arrays (``scipy.stats.binomtest(k, n, p).pvalue``).
+
+    >>> [round(float(x), 6) for x in binom_two_sided_p([3, 10], [20, 20], [0.5, 0.5])]
+    [0.002577, 1.0]
+    """
+    import numpy as np
+    from scipy.stats import binom
+
+    k, n, p = (np.asarray(a, dtype=float) for a in (k, n, p))
+    k, n, p = np.broadcast_arrays(k, n, p)
+    d = binom.pmf(k, n, p)
+    rerr = 1 + 1e-7
+    pn = p * n
+    out = np.ones(k.shape)
+    below, above = k < pn, k > pn
+    if below.any():
+        nb, pb, db = n[below], p[below], d[below]
+        ix = _search(lambda x, m: -binom.pmf(x, nb[m], pb[m]), -db * rerr, np.ceil(pn[below]), nb)
+        y = nb - ix + (db * rerr == binom.pmf(ix, nb, pb)).astype(int)
+        out[below] = binom.cdf(k[below], nb, pb) + binom.sf(nb - y, nb, pb)
+    if above.any():
+        na, pa, da = n[above], p[above], d[above]
+        ix = _search(lambda x, m: binom.pmf(x, na[m], pa[m]), da * rerr,
+                     np.zeros(na.shape), np.floor(pn[above]))  # fmt: skip
+        y = ix + 1
+        out[above] = binom.cdf(y - 1, na, pa) + binom.sf(k[above] - 1, na, pa)
+    return np.minimum(1.0, out)
+
+
+def fisher_two_sided_p(a: Any, b: Any, c: Any, d: Any) -> Any:
+    """Two-sided Fisher exact p-values for 2x2 tables ``[[a, b], [c, d]]`` given as arrays
+    (``scipy.stats.fisher_exact(table).pvalue``); 1 where a row or column is empty.
+
+    >>> [round(float(x), 6) for x in fisher_two_sided_p([8, 5], [2, 5], [1, 5], [5, 5])]
+    [0.034965, 1.0]
+    """
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    a, b, c, d = (np.asarray(x, dtype=np.int64) for x in (a, b, c, d))
+    a, b, c, d = np.broadcast_arrays(a, b, c, d)
+    out = np.ones(a.shape)
+    live = ~((a + c == 0) | (b + d == 0) | (a + b == 0) | (c + d == 0))
+    if not live.any():
+        return out
+    a, n1, n2, n = a[live], (a + b)[live], (c + d)[live], (a + c)[live]
+    total = n1 + n2
+    mode = ((n + 1) * (n1 + 1) / (n1 + n2 + 2)).astype(np.int64)
+    pexact = hypergeom.pmf(a, total, n1, n)
+    pmode = hypergeom.pmf(mode, total, n1, n)
+    gamma = 1 + 1e-14
+    res = np.ones(a.shape)
+    same = np.abs(pexact - pmode) / np.maximum(pexact, pmode) <= 1e-14
+    low = ~same & (a < mode)
+    high = ~same & ~low
+    if low.any():
+        t, m1, nn, pe = total[low], n1[low], n[low], pexact[low]
+        plower = hypergeom.cdf(a[low], t, m1, nn)
+        edge = hypergeom.pmf(nn, t, m1, nn) > pe * gamma
+        guess = _search(lambda x, m: -hypergeom.pmf(x, t[m], m1[m], nn[m]), -pe * gamma,
+                        mode[low], nn)  # fmt: skip
+        res[low] = np.where(edge, plower, plower + hypergeom.sf(guess, t, m1, nn))
+    if high.any():
+        t, m1, nn, pe = total[high], n1[high], n[high], pexact[high]
+        pupper = hypergeom.sf(a[high] - 1, t, m1, nn)
+        edge = hypergeom.pmf(0, t, m1, nn) > pe * gamma
+        guess = _search(lambda x, m: hypergeom.pmf(x, t[m], m1[m], nn[m]), pe * gamma,
+                        np.zeros(t.shape), mode[high])  # fmt: skip
+        res[high] = np.where(edge, pupper, pupper + hypergeom.cdf(guess, t, m1, nn))
+    out[live] = np.minimum(res, 1.0)
+    return out
+
+
+def count_limit_arrays(observed: Any, level: float = 0.95, *, upper: bool = False) -> Any:
+    """:func:`count_limits` for an array of counts: the lower (or ``upper``) limits only.
+
+    >>> [round(float(x), 4) for x in count_limit_arrays([3, 42], 0.95)]
+    [0.6187, 30.2667]
+    """
+    import numpy as np
+    from scipy.stats import chi2
+
+    o = np.asarray(observed, dtype=float)
+    z = _z(level)
+    alpha = 1 - level
+    out = np.empty(o.shape)
+    exact = o < BYAR_FROM
+    oe, ob = o[exact], o[~exact]
+
+    def cube(x: Any) -> Any:
+        # NumPy's vectorised power can differ from C pow in the last bit; the scalar method
+        # uses pow, and the tables must not change by a bit.
+        return np.array([v**3 for v in x.tolist()], dtype=float)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if upper:
+            out[exact] = chi2.ppf(1 - alpha / 2, 2 * oe + 2) / 2
+            o1 = ob + 1
+            out[~exact] = o1 * cube(1 - 1 / (9 * o1) + z / (3 * np.sqrt(o1)))
+        else:
+            out[exact] = np.where(oe == 0, 0.0, chi2.ppf(alpha / 2, 2 * oe) / 2)
+            out[~exact] = ob * cube(1 - 1 / (9 * ob) - z / (3 * np.sqrt(ob)))
+    return out
+
+
+def wilson_arrays(observed: Any, denominator: Any, level: float = 0.95) -> tuple[Any, Any]:
+    """:func:`wilson_ci`'s lower and upper limits (fractions) for arrays.
+
+    >>> [round(float(x[0]) * 100, 2) for x in wilson_arrays([5], [120])]
+    [1.79, 9.38]
+    """
+    import numpy as np
+
+    x, n = np.asarray(observed, dtype=float), np.asarray(denominator, dtype=float)
+    z = _z(level)
+    p = x / n
+    centre = 2 * x + z * z
+    spread = z * np.sqrt(z * z + 4 * x * (1 - p))
+    scale = 2 * (n + z * z)
+    return (centre - spread) / scale, (centre + spread) / scale
+
+
+def _verdicts(p_value: Any, higher: Any, levels: tuple[float, ...]) -> dict[float, Any]:
+    import numpy as np
+
+    word = np.where(higher, "higher", "lower").astype(object)
+    return {lvl: np.where(p_value >= 1 - lvl, "similar", word).astype(object) for lvl in levels}
+
+
+def _test_arrays(
+    obs: Any, pop: Any, rest: Any, rest_pop: Any, proportion: Any, levels: tuple[float, ...]
+) -> dict[float, Any]:
+    """:func:`compare_with_rest` (rates) or :func:`compare_proportions` (where ``proportion``)
+    on arrays, each p-value computed once for all ``levels``."""
+    import numpy as np
+
+    n = len(obs)
+    out = {lvl: np.full(n, "not compared", dtype=object) for lvl in levels}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        higher = obs / pop > rest / rest_pop
+    valid = (pop > 0) & (rest_pop > 0)
+    rate = valid & ~proportion
+    if rate.any():
+        total = obs[rate] + rest[rate]
+        zero = total == 0
+        share = pop[rate] / (pop[rate] + rest_pop[rate])
+        p_value = np.ones(total.shape)
+        nz = ~zero
+        p_value[nz] = binom_two_sided_p(np.round(obs[rate][nz]), np.round(total[nz]), share[nz])
+        for lvl, words in _verdicts(p_value, higher[rate], levels).items():
+            words[zero] = "similar"
+            out[lvl][rate] = words
+    prop = valid & proportion
+    if prop.any():
+        a, b = np.round(obs[prop]), np.round(rest[prop])
+        c1, c2 = np.round(pop[prop]) - a, np.round(rest_pop[prop]) - b
+        fine = (a >= 0) & (b >= 0) & (c1 >= 0) & (c2 >= 0)
+        p_value = np.ones(a.shape)
+        p_value[fine] = fisher_two_sided_p(a[fine], c1[fine], b[fine], c2[fine])
+        for lvl, words in _verdicts(p_value, higher[prop], levels).items():
+            words[~fine] = "not compared"
+            out[lvl][prop] = words
+    return out
+
+
+def compare_bounded_arrays(
+    low: Any, high: Any, population: Any, rest_low: Any, rest_high: Any, rest_population: Any,
+    proportion: Any, levels: tuple[float, ...] = (0.95, 0.998),
+) -> dict[float, Any]:  # fmt: skip
+    """:func:`compare_bounded` for arrays of localities, at each of ``levels``: Fisher's test
+    where ``proportion``, the exact Poisson test elsewhere.
+
+    >>> import numpy as np
+    >>> v = compare_bounded_arrays(np.array([58.0, 20]), np.array([61.0, 70]), np.array([1e4, 1e4]),
+    ...     np.array([100.0, 100]), np.array([100.0, 100]), np.array([4e4, 4e4]), np.array([False] * 2))
+    >>> v[0.95].tolist()
+    ['higher', 'uncertain']
+    """
+    import numpy as np
+
+    arrays = [np.asarray(a, dtype=float) for a in (low, high, population, rest_low, rest_high,
+                                                    rest_population)]  # fmt: skip
+    low, high, pop, rest_low, rest_high, rest_pop = arrays
+    proportion = np.asarray(proportion, dtype=bool)
+    n = len(low)
+    out = {lvl: np.full(n, "uncertain", dtype=object) for lvl in levels}
+    exact = (low == high) & (rest_low == rest_high)
+    finite = np.isfinite(low) & np.isfinite(high) & np.isfinite(rest_low) & np.isfinite(rest_high)
+    if exact.any():
+        e = exact
+        for lvl, words in _test_arrays(low[e], pop[e], rest_low[e], rest_pop[e],
+                                       proportion[e], levels).items():  # fmt: skip
+            out[lvl][e] = words
+    bounded = ~exact & finite
+    if bounded.any():
+        b = bounded
+        smallest = _test_arrays(low[b], pop[b], rest_high[b], rest_pop[b], proportion[b], levels)
+        largest = _test_arrays(high[b], pop[b], rest_low[b], rest_pop[b], proportion[b], levels)
+        for lvl in levels:
+            same = smallest[lvl] == largest[lvl]
+            out[lvl][b] = np.where(same, smallest[lvl], "uncertain")
+    return out
