@@ -139,18 +139,28 @@ def trends(tables: list[pd.DataFrame]) -> dict[tuple[str, str], str]:
     Uses exact counts (a suppressed point makes the trend incalculable) over the rate table's
     denominators when present (plain counts otherwise); proportions use the Cochran-Armitage test.
     """
-    from localitymap.statistics.methods import recent_trend
+    from localitymap.statistics.methods import TREND_POINTS, recent_trend
 
-    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    if len(tables) < TREND_POINTS:
+        return {}  # no key has five points: every trend "cannot be calculated"
+    series: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
     for table in tables:
-        for rec in table.to_dict("records"):
-            series.setdefault((rec["indicator"], rec["locality"]), []).append(rec)
+        # Columns zipped, not rows as dicts: this runs over every locality of every period.
+        low, high = table["count_low"].tolist(), table["count_high"].tolist()
+        den = table["denominator"].tolist() if "denominator" in table.columns else None
+        measure = table["measure"].tolist() if "measure" in table.columns else None
+        keys = zip(table["indicator"].tolist(), table["locality"].tolist(), strict=True)
+        for k, key in enumerate(keys):
+            count = low[k] if low[k] == high[k] else math.nan
+            series.setdefault(key, []).append(
+                (count, den[k] if den is not None else math.nan, measure[k] if measure else "")
+            )
+    with_den = all("denominator" in t.columns for t in tables)
     out = {}
-    for key, recs in series.items():
-        counts = [r["count_low"] if r["count_low"] == r["count_high"] else math.nan for r in recs]
-        dens = [r["denominator"] for r in recs] if all("denominator" in r for r in recs) else None
-        proportion = bool(recs) and recs[-1].get("measure") == "%"
-        out[key] = recent_trend(counts, dens, proportion=proportion)
+    for key, points in series.items():
+        counts = [p[0] for p in points]
+        dens = [p[1] for p in points] if with_den else None
+        out[key] = recent_trend(counts, dens, proportion=points[-1][2] == "%")
     return out
 
 

@@ -20,6 +20,7 @@ RateCI(rate=135.48387096774192, lower=97.63..., upper=183.14..., method='Byar')
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -245,6 +246,15 @@ TREND_POINTS = 5
 TREND_LEVEL = 0.998
 
 
+@functools.lru_cache(maxsize=8)
+def _chi2_critical(level: float) -> float:
+    """The chi-squared (1 df) critical value: once per level, not once per locality; SciPy is
+    imported only when a trend can be tested at all."""
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(level, 1))
+
+
 def recent_trend(
     counts: list[float], denominators: list[float] | None = None, *, proportion: bool = False,
     level: float = TREND_LEVEL,
@@ -261,8 +271,6 @@ def recent_trend(
     >>> recent_trend([10, 11, 9, 10, 11], [1000] * 5), recent_trend([10, 12], [1000, 1000])
     ('no significant change', 'cannot be calculated')
     """
-    from scipy.stats import chi2
-
     if len(counts) < TREND_POINTS:
         return "cannot be calculated"
     obs = [float(c) for c in counts[-TREND_POINTS:]]
@@ -286,7 +294,7 @@ def recent_trend(
         var = sum(xi * xi * e for xi, e in zip(x, expected, strict=True)) - ex * ex / total_o
     if var <= 0:
         return "no significant change"
-    if u * u / var <= float(chi2.ppf(level, 1)):
+    if u * u / var <= _chi2_critical(level):
         return "no significant change"
     return "increasing" if u > 0 else "decreasing"
 
