@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 TOTAL = "Borough total"
 UNASSIGNED = "Unassigned"
+#: The ``authority`` of a locality whose wards lie in more than one authority, and of the total.
+SEVERAL = "several authorities"
+ALL_AUTHORITIES = "all authorities"
 
 COLUMNS = [
     "indicator",
@@ -168,6 +171,18 @@ def rollup(
             "rank_worst": ranks_column(worst),
         }
     )
+    authorities = data.register.authorities
+    if len(authorities) > 1:
+        # A regional or national register: say which authority each locality belongs to, so
+        # tables can give each authority's total beside the grand total (authority_totals).
+        lads_of_loc: dict[str, set[str]] = {}
+        for w, loc in locality_of.items():
+            lads_of_loc.setdefault(loc, set()).add(data.register.authority_of(w))
+        name_of_loc = [
+            authorities[next(iter(lads_of_loc[loc]))] if len(lads_of_loc.get(loc, ())) == 1
+            else SEVERAL for loc in localities
+        ]  # fmt: skip
+        out.insert(4, "authority", np.tile([*name_of_loc, ALL_AUTHORITIES], n_ind))
     out.attrs.update(_metadata(data, scheme, absent))
     log.info(
         "rolled up %d indicator(s) from %d ward(s) into %d localities of %s",
@@ -231,6 +246,54 @@ def competition_ranks(
     # A locality is never above itself except where its upper bound exceeds its own lower bound.
     worst -= (hi > low).astype(int)
     return rank, best, worst
+
+
+def authority_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """Each authority's total per indicator, and the grand total, from a :func:`rollup` of a
+    register of several authorities: ``indicator, label, authority, localities, count_low,
+    count_high, count, share_low, share_high`` (share of the grand total, as bounds).
+
+    Localities whose wards span authorities are totalled as ``several authorities``. Empty for
+    a one-authority rollup (its borough total is the authority's).
+    """
+    import numpy as np
+    import pandas as pd
+
+    cols = ["indicator", "label", "authority", "localities", "count_low", "count_high", "count",
+            "share_low", "share_high"]  # fmt: skip
+    if "authority" not in table.columns:
+        return pd.DataFrame(columns=cols)
+    body = table[~table["is_total"]]
+    grouped = body.groupby(["indicator", "authority"], sort=False)
+    sums = grouped.agg(
+        label=("label", "first"), localities=("locality", "size"), count_low=("count_low", "sum")
+    )
+    # An unbounded locality leaves its authority's total unbounded.
+    sums["count_high"] = (
+        grouped["count_high"]
+        .sum(min_count=1)
+        .where(~grouped["count_high"].apply(lambda x: x.isna().any()), np.nan)
+    )
+    sums = sums.reset_index()
+    totals = table[table["is_total"]].set_index("indicator")
+    grand = pd.DataFrame({
+        "indicator": totals.index, "label": totals["label"].to_numpy(),
+        "authority": ALL_AUTHORITIES, "localities": body.groupby("indicator").size()
+        .reindex(totals.index).to_numpy(),
+        "count_low": totals["count_low"].to_numpy(), "count_high": totals["count_high"].to_numpy(),
+    })  # fmt: skip
+    out = pd.concat([sums, grand], ignore_index=True)
+    tot_low = out["indicator"].map(totals["count_low"])
+    tot_high = out["indicator"].map(totals["count_high"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share_low"] = out["count_low"] / (out["count_low"] + (tot_high - out["count_high"]))
+        out["share_high"] = out["count_high"] / (out["count_high"] + (tot_low - out["count_low"]))
+    out["count"] = out["count_low"].where(out["count_low"] == out["count_high"])
+    order = {ind: k for k, ind in enumerate(dict.fromkeys(table["indicator"]))}
+    out = out.sort_values(["indicator", "authority"], key=lambda c: c.map(order) if c.name ==
+                          "indicator" else c.eq(ALL_AUTHORITIES).astype(int).astype(str) + c,
+                          kind="stable").reset_index(drop=True)  # fmt: skip
+    return out[cols]
 
 
 def leaders(table: pd.DataFrame) -> pd.DataFrame:
