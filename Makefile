@@ -30,9 +30,12 @@ lint: $(STAMP)
 bytecode:
 	@$(BIN)/python -m compileall -q src
 
+# bench_national generates synthetic national inputs at run time (~15 minutes on 2 cores);
+# BENCH_QUICK=1 runs it at a fifth of the size.
 bench: $(STAMP) bytecode
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_assign.py
+	$(BIN)/python benchmarks/bench_national.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis

@@ -206,3 +206,29 @@ def test_locality_funnel_labels_cross_no_line(monkeypatch, rated, indicator):
                 & (xy[:, 1] < box.y1)
             )
             assert not hit.any(), (t.get_text(), line.get_label())
+
+
+def test_funnel_table_carries_limits_and_positions(rated):
+    from localitymap.statistics.funnel import funnel_table
+    from localitymap.statistics.methods import funnel_count_limits
+
+    table, data, pop = rated
+    wards = funnel_table(table, data, pop, "cp_plans", level="ward").set_index("name")
+    # Drawn below the 95% limit by the old (confidence-interval) limits; within the prediction ones.
+    assert wards.loc["Kenley", "position_95"] == "within"
+    assert wards.attrs["method"] == "Poisson prediction limits as Fingertips"
+    total = table[(table.indicator == "cp_plans") & table.is_total].iloc[0]
+    row = wards.loc["Kenley"]
+    assert row["expected"] == pytest.approx(total["rate"] / 10_000 * row["population"])
+    lo, hi = funnel_count_limits([row["expected"]], 0.998)
+    assert (row["lower_998"], row["upper_998"]) == pytest.approx(
+        (lo[0] / row["population"] * 10_000, hi[0] / row["population"] * 10_000)
+    )
+    assert set(wards.columns) >= {
+        "population", "expected", "lower_95", "upper_95", "lower_998", "upper_998",
+        "position_95", "position_998",
+    }  # fmt: skip
+    assert set(wards["position_95"]) <= {"within", "above", "below", "uncertain", "suppressed"}
+    loc = funnel_table(table, data, pop, "neet").set_index("name")
+    assert loc.loc["South East", "position_95"] == "above"
+    assert loc.loc["South West", "position_95"] == "below"

@@ -22,6 +22,8 @@ from localitymap.model.crosswalk import (
     lookup_from_boundaries,
     read_lookup,
     split_count,
+    split_range,
+    to_csv,
 )
 from localitymap.model.geo import load_boundaries
 
@@ -56,21 +58,86 @@ def lookups_and_counts(draw):
 
 @settings(max_examples=100, deadline=None)
 @given(lookups_and_counts())
-def test_crosswalk_conserves_low_and_high_totals_exactly(case):
+def test_crosswalk_conserves_exact_totals_and_covers_ranges(case):
     table, values = case
     lookup = Lookup(table, "test")
+    data = _old_data(values, lookup)
+    frame = data.values
+    out = crosswalk(data, lookup, TARGET)
+    exact = frame["status"].eq("value")
+    if exact.all():
+        assert out["low"].sum() == frame["low"].sum() == out["high"].sum()
+    # Ranges widen (each new ward takes its own extremes) but never lose a possible total.
+    assert out["low"].sum() <= frame["low"].sum()
+    if frame["high"].notna().all():
+        assert out["high"].sum() >= frame["high"].sum()
+    else:
+        assert out["high"].isna().any()
+
+
+def _old_data(values, lookup):
     frame = pd.DataFrame({
         "ward_code": [v[0] for v in values], "ward_name": [v[0] for v in values], "indicator": "x",
         "low": [float(v[1]) for v in values], "high": [float(v[2]) for v in values],
         "status": [v[3] for v in values], "marker": "", "period": "", "file": "t", "row": 0,
     })  # fmt: skip
-    data = IndicatorData(frame, [Indicator("x", "X")], lookup.old_register(), Report(), ["t"])
-    out = crosswalk(data, lookup, TARGET)
-    assert out["low"].sum() == frame["low"].sum()
-    if frame["high"].notna().all():
-        assert out["high"].sum() == frame["high"].sum()
-    else:
-        assert out["high"].isna().any()
+    return IndicatorData(frame, [Indicator("x", "X")], lookup.old_register(), Report(), ["t"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 60), st.one_of(st.integers(1, 12), st.none()),
+    st.lists(st.floats(0.001, 1.0), min_size=1, max_size=6),
+)  # fmt: skip
+def test_every_possible_split_lies_in_its_published_range(low, width, weights):
+    high = math.nan if width is None else low + width
+    ranges = split_range(low, high, weights)
+    top = low + (width if width is not None else 80)  # unbounded: try well beyond the low end
+    for count in range(low, top + 1):
+        for part, (lo, hi) in zip(split_count(count, weights), ranges, strict=True):
+            assert lo <= part and (math.isnan(hi) or part <= hi)
+    # ...and no range is wider than the splits need: its ends are reached.
+    if width is not None:
+        splits = [split_count(c, weights) for c in range(low, high + 1)]
+        assert ranges == [(min(col), max(col)) for col in zip(*splits, strict=True)]
+
+
+def test_a_suppressed_split_is_monotone_where_largest_remainder_is_not():
+    # The case: <10 (1-9) split 0.057/0.297/0.646. Splitting 1 and 9 alone gives the
+    # first ward 0..0, yet 8 would give it 1.
+    weights = [0.057, 0.297, 0.646]
+    assert split_count(8, weights)[0] == 1 and split_count(9, weights)[0] == 0
+    assert split_range(1, 9, weights)[0] == (0, 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(lookups_and_counts())
+def test_crosswalk_then_rollup_keeps_every_bound(tmp_path_factory, case):
+    from localitymap.inputs.schemes import load_scheme
+    from localitymap.model.rollup import TOTAL, rollup
+
+    table, values = case
+    lookup = Lookup(table, "test")
+    out = crosswalk(_old_data(values, lookup), lookup, TARGET)
+    # Wards no old ward reaches hold 0, so the borough's bounds are the crosswalk's alone.
+    absent = [c for c in TARGET.codes if c not in set(out["ward_code"])]
+    zeros = pd.DataFrame({"ward_code": absent, "ward_name": [TARGET.name_of(c) for c in absent],
+                          "indicator": "x", "period": "", "low": 0, "high": 0.0,
+                          "status": "value"})  # fmt: skip
+    out = pd.concat([out, zeros], ignore_index=True)
+    path = tmp_path_factory.mktemp("rt") / "new.csv"
+    path.write_text(to_csv(out, lookup, illustrative=False))
+    back = read_indicators(path, register=TARGET)
+    got = back.values.set_index("ward_code").sort_index()
+    want = out.set_index("ward_code").sort_index()
+    assert got["low"].tolist() == want["low"].tolist()  # no range read back as missing
+    assert got["high"].fillna(-1).tolist() == want["high"].fillna(-1).tolist()
+    scheme = load_scheme("icn6")
+    total = rollup(back, scheme)
+    borough = total[total["locality"] == TOTAL].iloc[0]
+    assert borough["count_low"] == out["low"].sum()
+    high = out["high"].sum() if out["high"].notna().all() else math.nan
+    assert borough["count_high"] == high or (math.isnan(high) and math.isnan(borough["count_high"]))
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +184,12 @@ def test_crosswalk_cli_with_area_weights(merged_old_wards, tmp_path):
     cp = back.values[back.values.indicator == "cp_plans"]
     assert cp["low"].sum() == sum(10 + i for i in range(14))
     lac = pd.read_csv(out, comment="#").query("indicator == 'lac'")
-    assert lac["value_low"].sum() == 14 and lac["value_high"].sum() == 14 * 4
+    assert lac["value"].isna().all() and lac["value_low"].sum() <= 14
+    assert lac["value_high"].sum() >= 14 * 4
+    read_back = back.values[back.values.indicator == "lac"]
+    assert (read_back["status"] == "suppressed").all()  # ranges, not missing
+    assert read_back["low"].sum() == lac["value_low"].sum()
+    assert read_back["high"].sum() == lac["value_high"].sum()
     assert (tmp_path / "new.csv.manifest.json").is_file()
 
 

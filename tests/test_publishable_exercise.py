@@ -183,12 +183,12 @@ def read_everything(out: dict[str, Path], policy: str) -> Reader:
                 count(key, row.count)
         f = _read_csv(out[f"funnel_{ind}"])
         for row in f.itertuples():
-            key = (period, ind, name_to_code[row.area])
+            key = (period, ind, name_to_code[row.name])
             if not math.isnan(row.count):
                 count(key, row.count)
-            if not math.isnan(row.rate) and not pol.rounding:
+            if not math.isnan(row.value) and not pol.rounding:
                 per = 100 if load_indicator(ind).statistic == "proportion" else 10_000
-                v = row.rate * row.population / per
+                v = row.value * row.population / per
                 r.learn(key, v - TOLERANCE, v + TOLERANCE)
 
     comp = _read_csv(out["compare"])

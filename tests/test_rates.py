@@ -167,3 +167,135 @@ def test_catalogue_statistic_must_be_rate_or_proportion(write):
     with pytest.raises(InputError, match="statistic for 'x' is 'ratio'"):
         load_catalogue(write("c.csv", "id,label,statistic\nx,X,ratio\n"))
     assert load_catalogue(write("c2.csv", "id,label\nx,X\n"))[0].statistic == "rate"
+
+
+def test_proportion_funnels_are_binomial_in_percent_and_the_footer_says_wilson(write):
+    from localitymap.inputs.indicators import load_catalogue
+    from localitymap.renderers.figures import render_funnel
+    from localitymap.renderers.terminal import rates_notes
+    from localitymap.statistics.funnel import funnel_table
+    from localitymap.statistics.methods import _z
+
+    pop = read_population()
+    counts = {c: (400 if c == "E05011468" else 50) for c in pop.index}
+    catalogue = write(
+        "cat.csv",
+        "id,label,domain,denominator,statistic\n"
+        "persistent_absentees,Persistent absentees,Education,persons_0_15,proportion\n",
+    )
+    rows = "".join(f"{c},{v}\n" for c, v in counts.items())
+    data = read_indicators(
+        write("d.csv", "ward,persistent_absentees\n" + rows), catalogue=load_catalogue(catalogue)
+    )
+    scheme = load_scheme("icn6")
+    t = add_rates(rollup(data, scheme), data, scheme, pop)
+    f = funnel_table(t, data, pop, "persistent_absentees").set_index("name")
+    p = sum(counts.values()) / pop["persons_0_15"].sum()
+    cw = f.loc["Central West"]
+    n = cw["population"]
+    assert cw["expected"] == pytest.approx(p * n)  # a count, not a rate per 10,000 of one
+    assert cw["lower_95"] == pytest.approx(100 * (p - _z(0.95) * (p * (1 - p) / n) ** 0.5))
+    assert cw["upper_998"] == pytest.approx(100 * (p + _z(0.998) * (p * (1 - p) / n) ** 0.5))
+    assert cw["measure"] == "%" and cw["position_95"] == "above"
+    assert f.attrs["method"] == "Binomial prediction limits as Fingertips"
+    svg = render_funnel(t, data, pop, "persistent_absentees", fmt="svg").decode()
+    assert "Binomial prediction limits as Fingertips" in svg and "Percent" in svg
+    assert "Rate per" not in svg
+    notes = rates_notes(t)
+    assert "Wilson" in notes and "Fisher" in notes and "Byar" not in notes
+    rate_notes = rates_notes(
+        add_rates(rollup(read_indicators(), scheme), read_indicators(), scheme, pop)
+    )
+    assert "Byar" in rate_notes and "Wilson" not in rate_notes
+
+
+def _scalar_rates(rec, band, pop_of, borough_pop, total, per, proportion):
+    """The row-at-a-time definition the array code must reproduce exactly (scalar methods)."""
+    import math
+
+    from localitymap.statistics.methods import (
+        compare_bounded,
+        compare_proportions,
+        count_limits,
+        wilson_ci,
+    )
+
+    pop = borough_pop if rec["is_total"] else pop_of
+    low, high = float(rec["count_low"]), float(rec["count_high"])
+    mult = 100.0 if proportion else per
+    scale = mult / pop
+    row = {"denominator": pop, "rate_low": low * scale,
+           "rate": low * scale if low == high else math.nan,
+           "rate_high": high * scale if math.isfinite(high) else math.nan}  # fmt: skip
+    methods = set()
+    for level, sfx in ((0.95, "95"), (0.998, "998")):
+        if proportion:
+            lcl = wilson_ci(min(low, pop), pop, level)[1] * pop
+            ucl = (
+                wilson_ci(min(high, pop), pop, level)[2] * pop if math.isfinite(high) else math.nan
+            )
+            methods.add("Wilson")
+        else:
+            lcl, _, m1 = count_limits(low, level)
+            methods.add(m1)
+            ucl = math.nan
+            if math.isfinite(high):
+                _, ucl, m2 = count_limits(high, level)
+                methods.add(m2)
+        row[f"lcl_{sfx}"], row[f"ucl_{sfx}"] = lcl * scale, ucl * scale
+    row["ci_method"] = " / ".join(sorted(methods))
+    if not rec["is_total"] and rec["locality"] != "Unassigned":
+        rest = (
+            float(total["count_low"]) - low,
+            float(total["count_high"]) - high,
+            borough_pop - pop,
+        )
+        for level, sfx in ((0.95, "95"), (0.998, "998")):
+            row[f"vs_rest_{sfx}"] = compare_bounded(
+                low, high, pop, rest[0], rest[1], rest[2], level,
+                test=compare_proportions if proportion else None)  # fmt: skip
+    return row
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_array_rates_equal_the_row_by_row_definition(write, seed):
+    """Vectorised rates, limits and comparisons are the scalar methods' values, bit for bit."""
+    import numpy as np
+
+    from localitymap.inputs.indicators import load_catalogue
+
+    rng = np.random.default_rng(seed)
+    pop = read_population()
+    catalogue = write("cat.csv", "id,label,domain,denominator,statistic\n"
+                      "a,A,X,persons_0_15,rate\nb,B,X,persons_16_29,rate\n"
+                      "c,C,X,persons_0_15,proportion\nd,D,X,persons_0_15,rate\n")  # fmt: skip
+    lines = []
+    for code in pop.index:
+        cells = []
+        for scale in (40, 8, 300, 2):
+            n = int(rng.poisson(scale * rng.uniform(0.3, 2.0)))
+            cells.append(
+                "<5"
+                if 0 < n < 5 and rng.random() < 0.5
+                else ("c" if rng.random() < 0.02 else str(n))
+            )
+        lines.append(f"{code}," + ",".join(cells))
+    data = read_indicators(write("d.csv", "ward,a,b,c,d\n" + "\n".join(lines) + "\n"),
+                           catalogue=load_catalogue(catalogue), suppressed_range=(0, 9))  # fmt: skip
+    scheme = load_scheme("icn6" if seed != 2 else "areas3")
+    t = add_rates(rollup(data, scheme), data, scheme, pop)
+    members = {loc: list(codes) for loc, codes in scheme.localities.items()}
+    statistic = {i.id: i.statistic for i in data.indicators}
+    totals = {r["indicator"]: r for r in t.to_dict("records") if r["is_total"]}
+    checked = 0
+    for rec in t.to_dict("records"):
+        band = rec["denominator_band"]
+        ref = _scalar_rates(rec, band, float(pop.loc[members.get(rec["locality"], []), band].sum()),
+                            float(pop[band].sum()), totals[rec["indicator"]], 10_000,
+                            statistic[rec["indicator"]] == "proportion")  # fmt: skip
+        for key, want in ref.items():
+            got = rec[key]
+            assert got == want or (got != got and want != want), (rec["locality"], key, got, want)
+            checked += 1
+    assert checked > 150
+    assert (~t["exact"]).sum() >= 3  # ranges from suppressed cells are among the rows checked

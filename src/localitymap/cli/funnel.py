@@ -42,8 +42,9 @@ def funnel_command(
     dpi: Annotated[int, typer.Option("--dpi", min=72, max=600, help="PNG resolution.")] = 200,
     force: opt.Force = False,
 ) -> None:
-    """Funnel plot: each locality's (or ward's) rate against its population, with limits around
-    the borough rate at 95% and 99.8%, and the figures of every point as a CSV beside it.
+    """Funnel plot: each locality's (or ward's) rate against its population, with the limits
+    Fingertips draws around the borough value at 95% and 99.8% (Poisson prediction limits for
+    rates, binomial for proportions), and the figures of every point as a CSV beside it.
 
     Public by default: small numbers are suppressed (threshold5); a ward whose count is hidden
     is left out of the plot.

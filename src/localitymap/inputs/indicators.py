@@ -307,7 +307,7 @@ class IndicatorData:
 
     def wards(self) -> list[str]:
         """Ward codes present in the data, in register order."""
-        present = set(self.values["ward_code"])
+        present = set(self.values["ward_code"].unique())
         return [c for c in self.register.codes if c in present]
 
 
@@ -583,6 +583,9 @@ def _parse_table(
     long_ind = next((i for i, k in enumerate(keys) if k in _LONG_INDICATOR), None)
     long_val = next((i for i, k in enumerate(keys) if k in _LONG_VALUE), None)
     is_long = long_ind is not None and long_val is not None
+    # A crosswalk's output gives a range as an empty value with its bounds beside it.
+    bound_cols = (keys.index("value low"), keys.index("value high")) if is_long and {
+        "value low", "value high"} <= set(keys) else None  # fmt: skip
     by_key = {normalise_name(i.id): i for i in catalogue} | {
         normalise_name(i.label): i for i in catalogue
     }
@@ -719,6 +722,8 @@ def _parse_table(
                 continue
             try:
                 c = parse_count(cell(col), suppressed_range, decimal_comma=decimal_comma)
+                if c.status == "missing" and bound_cols and cell(bound_cols[0]):
+                    c = _bounds_count(cell(bound_cols[0]), cell(bound_cols[1]))
             except CellProblem as exc:
                 report.add(
                     f"{register.name_of(code)}, {headers[col]}: {exc}",
@@ -835,6 +840,27 @@ def _check_unnamed_columns(table: RawTable, h: int, keys: list[str], report: Rep
             row=rows[0],
             hint="give the column a header naming its indicator, or delete the values",
         )
+
+
+def _bounds_count(low_text: str, high_text: str) -> Count:
+    """A count known only within ``value_low``/``value_high`` (an empty high is unbounded).
+
+    >>> _bounds_count("2", "6")
+    Count(low=2, high=6, status='suppressed', marker='2–6')
+    >>> _bounds_count("3", "")
+    Count(low=3, high=None, status='suppressed', marker='≥3')
+    """
+    low = parse_count(low_text)
+    high = parse_count(high_text) if high_text.strip() else None
+    if low.status != "value" or (high is not None and high.status != "value"):
+        raise CellProblem(f"bounds {low_text!r}–{high_text!r} are not counts",
+                          "value_low and value_high must be whole numbers")  # fmt: skip
+    if high is not None and high.low < low.low:
+        raise CellProblem(f"value_high {high.low} is below value_low {low.low}",
+                          "correct the bounds")  # fmt: skip
+    if high is None:
+        return Count(low.low, None, "suppressed", f"≥{low.low}")
+    return Count(low.low, high.low, "suppressed", f"{low.low}–{high.low}")
 
 
 def _cell_at(cells: list[str], i: int | None) -> str:

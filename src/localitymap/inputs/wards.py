@@ -59,7 +59,13 @@ def looks_like_gss_code(value: str) -> bool:
 
 @dataclass(frozen=True)
 class WardRegister:
-    """The wards of one authority on one boundary vintage, in register order."""
+    """The wards of one authority (or of several, for a region or England) on one boundary
+    vintage, in register order.
+
+    With several authorities, ``ward_lads`` holds each ward's ``(lad_code, lad_name)``,
+    ``lad_code``/``lad_name`` describe the whole (``"4 authorities"``), and a ward name used in
+    more than one authority matches only as ``"Name (Authority)"`` or by its code.
+    """
 
     codes: tuple[str, ...]
     names: tuple[str, ...]
@@ -68,14 +74,47 @@ class WardRegister:
     vintage: str
     source: str
     path: Path | None = None
+    ward_lads: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", dict(zip(self.codes, self.names, strict=True)))
-        object.__setattr__(
-            self,
-            "_by_norm",
-            {normalise_name(n): c for c, n in zip(self.codes, self.names, strict=True)},
-        )
+        by_norm: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for i, (c, n) in enumerate(zip(self.codes, self.names, strict=True)):
+            key = normalise_name(n)
+            if key in by_norm and by_norm[key] != c:
+                ambiguous.add(key)
+            by_norm.setdefault(key, c)
+            if self.ward_lads:
+                by_norm[normalise_name(f"{n} ({self.ward_lads[i][1]})")] = c
+        for key in ambiguous:
+            del by_norm[key]
+        object.__setattr__(self, "_by_norm", by_norm)
+        object.__setattr__(self, "_ambiguous", ambiguous)
+        lad_of = {c: lad for c, (lad, _) in zip(self.codes, self.ward_lads, strict=False)}
+        object.__setattr__(self, "_lad_of", lad_of)
+        # Each authority's own name and code mark its total row (looked up once per cell).
+        lads = {normalise_name(n) for n in self.authorities.values()}
+        totals = {form for lad in lads for form in (lad, f"{lad} total", f"total {lad}")}
+        object.__setattr__(self, "_total_names", totals)
+        object.__setattr__(self, "_total_codes", set(self.authorities))
+
+    @property
+    def authorities(self) -> dict[str, str]:
+        """Authority code -> name, in register order (one entry for a one-authority register).
+
+        >>> load_register().authorities
+        {'E09000008': 'Croydon'}
+        """
+        if not self.ward_lads:
+            return {self.lad_code: self.lad_name}
+        return dict(self.ward_lads)
+
+    def authority_of(self, code: str) -> str:
+        """The authority code of a ward."""
+        if not self.ward_lads:
+            return self.lad_code
+        return self._lad_of.get(code, "")  # type: ignore[attr-defined,no-any-return]
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -106,13 +145,10 @@ class WardRegister:
 
     def is_total_label(self, value: str) -> bool:
         """True when a ward cell is really a total row (``Total``, ``Croydon``, ``E09000008``...)."""
+        if value.strip().upper() in self._total_codes:  # type: ignore[attr-defined]
+            return True
         v = normalise_name(value)
-        lad = normalise_name(self.lad_name)
-        return (
-            v in _TOTAL_WORDS
-            or v in {lad, f"{lad} total", f"total {lad}"}
-            or (value.strip().upper() == self.lad_code)
-        )
+        return v in _TOTAL_WORDS or v in self._total_names  # type: ignore[attr-defined]
 
     def previous_vintage(self, names: list[str]) -> tuple[str, list[str]] | None:
         """The earlier boundaries that unknown ward ``names`` belong to, and those names, when
@@ -132,6 +168,11 @@ class WardRegister:
                 f"ward code {value.strip()!r} is not one of {self.lad_name}'s {len(self)} wards",
                 f"it may be from another authority or boundary vintage (this register is "
                 f"{self.vintage}, {self.lad_code})",
+            )
+        if normalise_name(value) in self._ambiguous:  # type: ignore[attr-defined]
+            return (
+                f"ward name {value.strip()!r} is used in more than one authority",
+                "give its ward code, or its name with the authority, e.g. 'Abbey (Merton)'",
             )
         near = self.closest(value)
         hint = (
@@ -192,17 +233,17 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
             report.add(f"ward code {code} is listed twice", file=shown, row=i, ward=code)
         seen.add(code)
     report.raise_if_errors(shown)
-    lads = {r["lad_code"].strip() for r in rows}
-    if len(lads) != 1:
-        raise InputError(
-            f"{shown}: a register holds one authority, this one has {len(lads)}: {sorted(lads)}"
-        )
+    lads = dict.fromkeys((r["lad_code"].strip(), r["lad_name"].strip()) for r in rows)
+    several = len({code for code, _ in lads}) > 1
     return WardRegister(
         codes=tuple(r["ward_code"].strip().upper() for r in rows),
-        names=tuple(r["ward_name"] for r in rows),
-        lad_code=rows[0]["lad_code"],
-        lad_name=rows[0]["lad_name"],
-        vintage=rows[0].get("vintage") or "unknown",
+        names=tuple(r["ward_name"].strip() for r in rows),
+        lad_code="several" if several else rows[0]["lad_code"].strip(),
+        lad_name=f"{len(lads)} authorities" if several else rows[0]["lad_name"].strip(),
+        vintage=(rows[0].get("vintage") or "unknown").strip(),
         source=shown,
         path=path,
+        ward_lads=tuple((r["lad_code"].strip(), r["lad_name"].strip()) for r in rows)
+        if several
+        else (),
     )

@@ -5,11 +5,15 @@ A lookup says what share of each old ward goes to each new ward (``old_code, new
 weights of an old ward add up to 1). It can come from populations (e.g. small-area populations
 in each old/new ward pair) or, when only boundaries exist, from area overlap
 (:func:`lookup_from_boundaries`, area-weighted interpolation for counts as in PySAL's tobler).
-Each old ward's count is split by largest remainder, so integer counts add up exactly; a
-suppressed count's bounds are split the same way.
+Each old ward's count is split by largest remainder, so integer counts add up exactly. A
+suppressed count becomes, in each new ward, the range of its splits over every value the old
+count may take (largest remainder is not monotone, so splitting the two ends alone can miss
+values); an unbounded count stays unbounded above.
 
 >>> split_count(7, [0.5, 0.5])
 [4, 3]
+>>> split_range(1, 9, [0.057, 0.297, 0.646])
+[(0, 1), (0, 3), (1, 6)]
 """
 
 from __future__ import annotations
@@ -57,6 +61,30 @@ def split_count(count: int, weights: list[float]) -> list[int]:
     for i in order[: count - sum(parts)]:
         parts[i] += 1
     return parts
+
+
+def split_range(low: int, high: float, weights: list[float]) -> list[tuple[int, float]]:
+    """Each part's ``(lowest, highest)`` split over every count from ``low`` to ``high``
+    (``high`` NaN or inf: unbounded, and every part's highest is NaN unless its weight is 0).
+
+    For every count the old ward may hold, each part's split lies within its range.
+    """
+    total = sum(weights)
+    lows = split_count(low, weights)
+    if math.isfinite(high):
+        highs = list(lows)
+        for count in range(low + 1, int(high) + 1):
+            parts = split_count(count, weights)
+            lows = [min(a, b) for a, b in zip(lows, parts, strict=True)]
+            highs = [max(a, b) for a, b in zip(highs, parts, strict=True)]
+        return list(zip(lows, highs, strict=True))
+    # Unbounded: a part's split is at least floor(count * share), which grows with the count, so
+    # once that floor reaches the lowest split seen no larger count can go lower.
+    count = low
+    while any(math.floor(count * w / total) < lo for w, lo in zip(weights, lows, strict=True)):
+        count += 1
+        lows = [min(a, b) for a, b in zip(lows, split_count(count, weights), strict=True)]
+    return [(lo, 0.0 if w == 0 else math.nan) for lo, w in zip(lows, weights, strict=True)]
 
 
 def read_lookup(path: Path, register: WardRegister | None = None) -> Lookup:
@@ -131,8 +159,10 @@ def lookup_from_boundaries(old: Boundaries, new: Boundaries) -> Lookup:
 def crosswalk(data: IndicatorData, lookup: Lookup, target: WardRegister) -> pd.DataFrame:
     """Counts on the new wards: ``ward_code, ward_name, indicator, period, low, high, status``.
 
-    Every old ward with data must be in the lookup (reported by name otherwise). Bounds are split
-    like counts, so low and high totals are conserved exactly; an unbounded high stays unbounded.
+    Every old ward with data must be in the lookup (reported by name otherwise). Exact counts are
+    split by largest remainder and add up exactly; a suppressed count gives each new ward the
+    range of its splits over every value the old count may take (:func:`split_range`), so every
+    possible value is covered; an unbounded high stays unbounded.
     """
     import pandas as pd
 
@@ -143,15 +173,18 @@ def crosswalk(data: IndicatorData, lookup: Lookup, target: WardRegister) -> pd.D
     if missing:
         raise InputError(f"{len(missing)} old ward(s) are not in the lookup: {', '.join(missing)}",
                          hint="add them to the lookup with their weights")  # fmt: skip
-    out: dict[tuple[str, str], dict[str, Any]] = {}
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
     for r in data.values.itertuples():
         targets = shares[r.ward_code]
         weights = [w for _, w in targets]
-        lows = split_count(int(r.low), weights)
-        highs = split_count(int(r.high), weights) if r.high == r.high else [math.nan] * len(targets)
-        for (code, _), lo, hi in zip(targets, lows, highs, strict=True):
-            cell = out.setdefault((r.indicator, code), {"low": 0, "high": 0.0, "period": r.period,
-                                                        "suppressed": False})  # fmt: skip
+        if r.low == r.high:
+            parts = [(n, float(n)) for n in split_count(int(r.low), weights)]
+        else:
+            parts = split_range(int(r.low), float(r.high), weights)
+        for (code, _), (lo, hi) in zip(targets, parts, strict=True):
+            key = (r.indicator, str(r.period), code)
+            cell = out.setdefault(key, {"low": 0, "high": 0.0, "period": r.period,
+                                        "suppressed": False})  # fmt: skip
             cell["low"] += lo
             cell["high"] += hi
             cell["suppressed"] |= r.status != "value"
@@ -161,7 +194,7 @@ def crosswalk(data: IndicatorData, lookup: Lookup, target: WardRegister) -> pd.D
             "indicator": ind, "period": cell["period"], "low": cell["low"], "high": cell["high"],
             "status": "value" if cell["low"] == cell["high"] else "range",
         }
-        for (ind, code), cell in out.items()
+        for (ind, _, code), cell in out.items()
     ]  # fmt: skip
     return pd.DataFrame(rows)
 

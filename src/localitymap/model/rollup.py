@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 TOTAL = "Borough total"
 UNASSIGNED = "Unassigned"
+#: The ``authority`` of a locality whose wards lie in more than one authority, and of the total.
+SEVERAL = "several authorities"
+ALL_AUTHORITIES = "all authorities"
 
 COLUMNS = [
     "indicator",
@@ -89,24 +92,32 @@ def rollup(
     suppressed = np.zeros((n_ind, len(wards)))
     missing = np.ones((n_ind, len(wards)))
     v = data.values
-    ind_pos = {k: i for i, k in enumerate(ind_ids)}
-    ward_pos = {k: i for i, k in enumerate(wards)}
-    keep = [w in ward_pos for w in v["ward_code"].tolist()]
-    ii = np.array(
-        [ind_pos[x] for x, k in zip(v["indicator"].tolist(), keep, strict=True) if k], int
-    )
-    ww = np.array([ward_pos[x] for x in v["ward_code"].tolist() if x in ward_pos], int)
-    status = np.array(v["status"].tolist(), dtype=object)[keep]
+    ind_index, ward_index = pd.Index(ind_ids), pd.Index(wards)
+    ii = ind_index.get_indexer(v["indicator"])
+    ww = ward_index.get_indexer(v["ward_code"])
+    keep = (ww >= 0) & (ii >= 0)
+    ii, ww = ii[keep], ww[keep]
+    status = v["status"].to_numpy(dtype=object)[keep]
     low[ii, ww] = v["low"].to_numpy()[keep]
     high[ii, ww] = v["high"].to_numpy()[keep]
     suppressed[ii, ww] = status == "suppressed"
     missing[ii, ww] = status == "missing"
 
-    member = np.zeros((len(wards), n_loc))
-    member[np.arange(len(wards)), [localities.index(locality_of[w]) for w in wards]] = 1.0
-    loc_low = low @ member
-    loc_high = np.nan_to_num(high) @ member
-    loc_high[(np.isnan(high) @ member) > 0] = np.nan
+    # Ward -> locality as an index; sums per locality by bincount (a dense ward x locality
+    # matrix grows with the square of the country).
+    loc_pos = {loc: k for k, loc in enumerate(localities)}
+    loc_idx = np.array([loc_pos[locality_of[w]] for w in wards], dtype=np.int64)
+
+    def by_locality(m: np.ndarray) -> np.ndarray:
+        out = np.empty((m.shape[0], n_loc))
+        for k in range(m.shape[0]):
+            out[k] = np.bincount(loc_idx, weights=m[k], minlength=n_loc)
+        return out
+
+    loc_low = by_locality(low)
+    loc_high = by_locality(np.nan_to_num(high))
+    loc_high[by_locality(np.isnan(high).astype(float)) > 0] = np.nan
+    wards_per_locality = np.bincount(loc_idx, minlength=n_loc)
     tot_low, tot_high = low.sum(axis=1), high.sum(axis=1)
 
     # Share bounds: the locality as small (large) as it can be against the rest as large (small).
@@ -143,13 +154,15 @@ def rollup(
             "domain": np.repeat([labels[i].domain for i in ind_ids], n_rows),
             "locality": np.tile([*localities, TOTAL], n_ind),
             "is_total": np.tile([False] * n_loc + [True], n_ind),
-            "wards": np.tile([*member.sum(axis=0).astype(np.int64), len(wards)], n_ind),
+            "wards": np.tile([*wards_per_locality.astype(np.int64), len(wards)], n_ind),
             "count": np.where(exact, count_low, np.nan),
             "count_low": count_low,
             "count_high": count_high,
             "exact": exact,
-            "suppressed_wards": with_total(suppressed @ member, suppressed.sum(1)).astype(np.int64),
-            "missing_wards": with_total(missing @ member, missing.sum(1)).astype(np.int64),
+            "suppressed_wards": with_total(by_locality(suppressed), suppressed.sum(1)).astype(
+                np.int64
+            ),
+            "missing_wards": with_total(by_locality(missing), missing.sum(1)).astype(np.int64),
             "share": np.where(exact & (s_low == s_high), s_low, np.nan),
             "share_low": s_low,
             "share_high": s_high,
@@ -158,6 +171,18 @@ def rollup(
             "rank_worst": ranks_column(worst),
         }
     )
+    authorities = data.register.authorities
+    if len(authorities) > 1:
+        # A regional or national register: say which authority each locality belongs to, so
+        # tables can give each authority's total beside the grand total (authority_totals).
+        lads_of_loc: dict[str, set[str]] = {}
+        for w, loc in locality_of.items():
+            lads_of_loc.setdefault(loc, set()).add(data.register.authority_of(w))
+        name_of_loc = [
+            authorities[next(iter(lads_of_loc[loc]))] if len(lads_of_loc.get(loc, ())) == 1
+            else SEVERAL for loc in localities
+        ]  # fmt: skip
+        out.insert(4, "authority", np.tile([*name_of_loc, ALL_AUTHORITIES], n_ind))
     out.attrs.update(_metadata(data, scheme, absent))
     log.info(
         "rolled up %d indicator(s) from %d ward(s) into %d localities of %s",
@@ -175,8 +200,9 @@ def _assign(
     if report.errors:
         raise SchemeError(f"scheme {scheme.id} places a ward twice", report=report)
     present = data.wards()
+    present_set = set(present)
     unassigned = [c for c in present if c not in seen]
-    absent = [c for c in seen if c not in set(present)]
+    absent = [c for c in seen if c not in present_set]
     if unassigned and not allow_unassigned:
         names = ", ".join(reg.name_of(c) for c in unassigned)
         raise SchemeError(
@@ -190,7 +216,7 @@ def _assign(
             hint="add them to the data, or use --allow-missing-wards to count them as unknown "
             "(their localities then show lower bounds)",
         )
-    locality_of = {c: seen.get(c, UNASSIGNED) for c in reg.codes if c in seen or c in present}
+    locality_of = {c: seen.get(c, UNASSIGNED) for c in reg.codes if c in seen or c in present_set}
     return locality_of, absent
 
 
@@ -207,13 +233,67 @@ def competition_ranks(
     import numpy as np
 
     hi = np.nan_to_num(high, nan=np.inf)
-    lo3, hi3 = low[:, None, :], hi[:, None, :]  # others, broadcast against each locality
-    rank = 1 + (lo3 > low[:, :, None]).sum(axis=2)
-    best = 1 + (lo3 > hi[:, :, None]).sum(axis=2)
-    worst = 1 + (hi3 > low[:, :, None]).sum(axis=2)
+    n = low.shape[1]
+    rank = np.empty(low.shape, dtype=np.int64)
+    best = np.empty(low.shape, dtype=np.int64)
+    worst = np.empty(low.shape, dtype=np.int64)
+    # Counting by binary search in the sorted bounds: n log n per row, not n^2.
+    for k in range(low.shape[0]):
+        lows, highs = np.sort(low[k]), np.sort(hi[k])
+        rank[k] = 1 + n - np.searchsorted(lows, low[k], side="right")  # others strictly above
+        best[k] = 1 + n - np.searchsorted(lows, hi[k], side="right")
+        worst[k] = 1 + n - np.searchsorted(highs, low[k], side="right")
     # A locality is never above itself except where its upper bound exceeds its own lower bound.
     worst -= (hi > low).astype(int)
     return rank, best, worst
+
+
+def authority_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """Each authority's total per indicator, and the grand total, from a :func:`rollup` of a
+    register of several authorities: ``indicator, label, authority, localities, count_low,
+    count_high, count, share_low, share_high`` (share of the grand total, as bounds).
+
+    Localities whose wards span authorities are totalled as ``several authorities``. Empty for
+    a one-authority rollup (its borough total is the authority's).
+    """
+    import numpy as np
+    import pandas as pd
+
+    cols = ["indicator", "label", "authority", "localities", "count_low", "count_high", "count",
+            "share_low", "share_high"]  # fmt: skip
+    if "authority" not in table.columns:
+        return pd.DataFrame(columns=cols)
+    body = table[~table["is_total"]]
+    grouped = body.groupby(["indicator", "authority"], sort=False)
+    sums = grouped.agg(
+        label=("label", "first"), localities=("locality", "size"), count_low=("count_low", "sum")
+    )
+    # An unbounded locality leaves its authority's total unbounded.
+    sums["count_high"] = (
+        grouped["count_high"]
+        .sum(min_count=1)
+        .where(~grouped["count_high"].apply(lambda x: x.isna().any()), np.nan)
+    )
+    sums = sums.reset_index()
+    totals = table[table["is_total"]].set_index("indicator")
+    grand = pd.DataFrame({
+        "indicator": totals.index, "label": totals["label"].to_numpy(),
+        "authority": ALL_AUTHORITIES, "localities": body.groupby("indicator").size()
+        .reindex(totals.index).to_numpy(),
+        "count_low": totals["count_low"].to_numpy(), "count_high": totals["count_high"].to_numpy(),
+    })  # fmt: skip
+    out = pd.concat([sums, grand], ignore_index=True)
+    tot_low = out["indicator"].map(totals["count_low"])
+    tot_high = out["indicator"].map(totals["count_high"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share_low"] = out["count_low"] / (out["count_low"] + (tot_high - out["count_high"]))
+        out["share_high"] = out["count_high"] / (out["count_high"] + (tot_low - out["count_low"]))
+    out["count"] = out["count_low"].where(out["count_low"] == out["count_high"])
+    order = {ind: k for k, ind in enumerate(dict.fromkeys(table["indicator"]))}
+    out = out.sort_values(["indicator", "authority"], key=lambda c: c.map(order) if c.name ==
+                          "indicator" else c.eq(ALL_AUTHORITIES).astype(int).astype(str) + c,
+                          kind="stable").reset_index(drop=True)  # fmt: skip
+    return out[cols]
 
 
 def leaders(table: pd.DataFrame) -> pd.DataFrame:

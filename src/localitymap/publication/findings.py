@@ -79,8 +79,13 @@ def findings(table: pd.DataFrame) -> list[str]:
     """The findings as sentences. ``table`` is a rollup, optionally with rates added; the
     headline indicators are those the catalogue marks (kept in the rollup's metadata)."""
     headline = list(table.attrs.get("headline", []))
+    # Grouped without the metadata: pandas deep-copies .attrs into every slice, which made the
+    # findings grow with the square of the number of indicators.
+    bare = table.copy(deep=False)
+    bare.attrs = {}
     # Not dict(groupby): a GroupBy has a .keys attribute, so dict() mistakes it for a mapping.
-    groups = {ind: grp for ind, grp in table.groupby("indicator", sort=False)}  # noqa: C416
+    groups = {ind: grp for ind, grp in bare.groupby("indicator", sort=False)}  # noqa: C416
+    orders = {ind: _order(grp) for ind, grp in groups.items()}
     domains = {ind: str(grp["domain"].iloc[0]) for ind, grp in groups.items()}
     service = [ind for ind in groups if domains[ind] != TOXIC_TRIO]
     trio = [ind for ind in groups if domains[ind] == TOXIC_TRIO]
@@ -91,11 +96,11 @@ def findings(table: pd.DataFrame) -> list[str]:
     # Highest, grouped by locality (a tie puts the indicator under each tied locality).
     first: dict[str, list[str]] = {}
     tied_first: list[str] = []
-    unsure_first = [i for i in service if _order(groups[i]) and not _place_certain(groups[i], 1)]
+    unsure_first = [i for i in service if orders[i] and not _place_certain(groups[i], 1)]
     for ind in service:
         if ind in unsure_first:
             continue
-        top = _order(groups[ind])[0] if _order(groups[ind]) else []
+        top = orders[ind][0] if orders[ind] else []
         if len(top) > 1:
             tied_first.append(ind)
         for rec in top:
@@ -111,17 +116,17 @@ def findings(table: pd.DataFrame) -> list[str]:
         shares = [
             f"{_pct(rec['share'])} of {label[i]}"
             for i in headline if i in solo
-            for rec in _order(groups[i])[0] if rec["locality"] == loc and rec["share"] == rec["share"]
+            for rec in orders[i][0] if rec["locality"] == loc and rec["share"] == rec["share"]
         ]  # fmt: skip
         tail = f", including {_join(shares)}" if shares and len(solo) > 2 else ""
         if shares and len(solo) <= 2:
             tail = f" ({_join(shares)})"
         sentences.append(f"{loc} had the highest number {what}{tail}.")
     for ind in tied_first:
-        names = [r["locality"] for r in _order(groups[ind])[0]]
+        names = [r["locality"] for r in orders[ind][0]]
         sentences.append(f"{_join(names)} had equally the highest number of {label[ind]}.")
     for ind in unsure_first:
-        top = _order(groups[ind])[0]
+        top = orders[ind][0]
         if int(top[0]["rank"]) != 1:
             sentences.append(
                 f"The locality with the highest number of {label[ind]} cannot be named: its "
@@ -138,7 +143,7 @@ def findings(table: pd.DataFrame) -> list[str]:
     second: dict[str, list[str]] = {}
     tied_second: list[tuple[str, list[str]]] = []
     for ind in service:
-        levels = _order(groups[ind])
+        levels = orders[ind]
         if ind in unsure_first:
             continue
         if len(levels) > 1 and len(levels[0]) == 1 and not _place_certain(groups[ind], 2):
@@ -162,7 +167,7 @@ def findings(table: pd.DataFrame) -> list[str]:
 
     # Toxic trio, one sentence each: the first three places.
     for ind in trio:
-        levels = _order(groups[ind])
+        levels = orders[ind]
         if not levels:
             continue
         name = label[ind][:1].upper() + label[ind][1:]

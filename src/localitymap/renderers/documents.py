@@ -328,10 +328,10 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
         widths = label_widths + [rest] * (len(table.header) - labels)
     else:  # mixed text and figures: each column as wide as what it holds needs
         widths = _text_widths(table, width)
+    # The grid once per column; each cell's width row by row below. (Column.cells rebuilds the
+    # whole table's cell list on every call: rows x columns^2 for a national table.)
     for col, w in zip(t.columns, widths, strict=True):
         col.width = w
-        for cell in col.cells:
-            cell.width = w
     if table.wide:
         margins = OxmlElement("w:tblCellMar")
         for side in ("left", "right"):
@@ -360,13 +360,15 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
         name: d.styles[name + small].style_id
         for name in ("Table Heading", "Table Text", "Table Number")
     }
-    for cell, text in zip(header_row.cells, table.header, strict=True):
+    for cell, text, w in zip(header_row.cells, table.header, widths, strict=True):
+        cell.width = w
         cell.paragraphs[0].text = text
         cell.paragraphs[0]._p.style = ids["Table Heading"]
     for row, cells in zip(t.rows[1:], table.rows, strict=True):
         cant_split = OxmlElement("w:cantSplit")
         row._tr.get_or_add_trPr().append(cant_split)
         for k, (cell, c) in enumerate(zip(row.cells, cells, strict=True)):
+            cell.width = widths[k]
             para = cell.paragraphs[0]
             para.text = c.text
             style = (

@@ -180,7 +180,7 @@ def render_funnel(
     from localitymap.errors import InputError
     from localitymap.renderers.charts import draw_funnel
     from localitymap.renderers.maps import period_label, save
-    from localitymap.statistics.funnel import funnel_points
+    from localitymap.statistics.funnel import LABEL_ALL_UP_TO, funnel_method, funnel_points
     from localitymap.statistics.methods import funnel_limits
     from localitymap.statistics.rates import band_words
 
@@ -192,18 +192,29 @@ def render_funnel(
         table, data, population, indicator, level, ward_values=ward_values
     )
     ind = find_indicator(data.indicators, indicator)
+    proportion = ind.statistic == "proportion"
     dens = [p["denominator"] for p in points]
     lo_x, hi_x = min(dens) * 0.7, max(dens) * 1.3
     grid = [lo_x * (hi_x / lo_x) ** (k / 199) for k in range(200)]
-    limits = {lvl: funnel_limits(borough_rate / per, grid, lvl, per) for lvl in (0.95, 0.998)}
+    limits = {
+        lvl: funnel_limits(borough_rate / per, grid, lvl, per, proportion=proportion)
+        for lvl in (0.95, 0.998)
+    }
     period = period_label(str(table.attrs.get("period") or ""))
+    label_all = level == "locality" and len(points) <= LABEL_ALL_UP_TO
+    named = ""
+    if not label_all:
+        named = f" Named: {level}s outside the 95% limits"
+        named += f" ({len(points)} points, too many to name all)." if level == "locality" else "."
+    what = "percentage" if proportion else "rate"
     fig = draw_funnel(
         points, borough_rate, limits, grid,
-        title=f"{ind.label}: rate by {level}{', ' + period if period else ''}",
-        subtitle=f"{table.attrs.get('scheme_name', '')}. Exact Poisson limits around the borough rate."
-        + (" Named: wards outside the 95% limits." if level == "ward" else ""),
-        x_label=f"Population ({band_words(band)})", y_label=f"Rate per {per:,.0f}",
+        title=f"{ind.label}: {what} by {level}{', ' + period if period else ''}",
+        subtitle=f"{table.attrs.get('scheme_name', '')}. {funnel_method(proportion)}, around the "
+        f"borough {what}." + named,
+        x_label=f"Population ({band_words(band)})",
+        y_label="Percent" if proportion else f"Rate per {per:,.0f}",
         footer=footer_lines_plain(table, status), illustrative=bool(table.attrs.get("illustrative")),
-        label_all=level == "locality",
+        label_all=label_all,
     )  # fmt: skip
     return save(fig, fmt, dpi=dpi)

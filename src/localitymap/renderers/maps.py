@@ -322,6 +322,20 @@ def _value_bounds(
     return lo.tolist(), hi.tolist()
 
 
+#: Above this many localities a map names none of them (the boxes would cover the picture): the
+#: colour key reads the map, the table gives the figures, and the map says so.
+LABEL_LIMIT = 36
+
+
+def unlabelled_note(n: int) -> str:
+    """What a map too crowded to label says instead.
+
+    >>> unlabelled_note(1500)
+    '1,500 localities: too many to label; read colours by the key, figures in the table.'
+    """
+    return f"{n:,} localities: too many to label; read colours by the key, figures in the table."
+
+
 def draw_map(
     localities: gpd.GeoDataFrame,
     wards: gpd.GeoDataFrame,
@@ -360,7 +374,10 @@ def draw_map(
     _draw_shapes(ax, list(fill_layer.geometry), faces, edge="none", width=0, hatches=hatches, z=1)
     _outline(ax, list(wards.geometry), "#7a7a7a", 0.35, z=2)
     _outline(ax, list(localities.geometry), "#111111", 1.3, z=3)
-    for _, row in localities.iterrows():
+    labelled = len(localities) <= LABEL_LIMIT
+    if not labelled:
+        subtitle = f"{subtitle} {unlabelled_note(len(localities))}".strip()
+    for _, row in localities.iterrows() if labelled else ():
         if level == "ward" and "ward_name" in wards:
             break  # the ward key names the localities; labels here would hide ward numbers
         pt = row.geometry.representative_point()
@@ -485,18 +502,20 @@ def draw_small_multiples(
             _draw_shapes(
                 ax, list(localities.geometry), faces, edge="none", width=0, hatches=hatches, z=1
             )
-            for _, row in localities.iterrows():
+            for _, row in localities.iterrows() if len(localities) <= LABEL_LIMIT else ():
                 pt = row.geometry.representative_point()
                 text = _value_text(row, ind, "share", classes, symbol, digits)
                 ax.text(pt.x, pt.y, text, ha="center", va="center",
                         fontsize=5.5, zorder=6, bbox=_LABEL_BOX)  # fmt: skip
             ax.set_title(label, fontsize=7.5, fontweight="bold", pad=2)
         else:
-            for _, row in localities.iterrows():
+            labelled = len(localities) <= LABEL_LIMIT
+            for _, row in localities.iterrows() if labelled else ():
                 pt = row.geometry.representative_point()
                 ax.text(pt.x, pt.y, row["locality"].replace(" ", "\n"), ha="center", va="center",
                         fontsize=5, fontweight="bold", zorder=6, bbox=_LABEL_BOX)  # fmt: skip
-            ax.set_title("Key: localities", fontsize=7.5, fontweight="bold", pad=2)
+            key = "Key: localities" if labelled else unlabelled_note(len(localities))
+            ax.set_title(key, fontsize=7.5 if labelled else 5, fontweight="bold", pad=2, wrap=True)
             _frame_axes(ax, localities.total_bounds, pad=0.02)
             _scale_bar(ax, localities.total_bounds)
             _north_arrow(ax)

@@ -97,14 +97,25 @@ def _plain(cell: RenderableType) -> str:
     return cell.plain if isinstance(cell, Text) else str(cell)
 
 
+#: Localities that fit across 100 terminal columns; above this the table runs down the page.
+WIDE_LIMIT = 7
+
+
 def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
     """The rollup as one rich table (with caption) followed by the highest/second table; on a
-    narrow terminal the localities split into bands rather than any figure being cut."""
+    narrow terminal the localities split into bands rather than any figure being cut.
+
+    Up to :data:`WIDE_LIMIT` localities run across the page; more switch to a long layout (a
+    row per indicator and locality, each authority's total after its localities where the
+    register holds several), and the table says so.
+    """
     from localitymap.model.rollup import leaders
 
     attrs = table.attrs
     recs = cell_records(table)
     localities, rows = grid(recs)
+    if len(localities) - 1 > WIDE_LIMIT:  # the borough total is a column too
+        return long_rollup_table(table, recs, len(localities) - 1)
     title = f"Locality demand: {attrs.get('scheme_name', '')}"
     if attrs.get("period"):
         title += f", {attrs['period']}"
@@ -125,6 +136,64 @@ def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
     if attrs.get("illustrative"):
         notes = Text.assemble((lines[0], "bold yellow"), ("\n" + "\n".join(lines[1:]), "dim"))
     return Group(fitted, notes, Text(""), leaders_table(leaders(table)))
+
+
+def long_rollup_table(table: pd.DataFrame, recs: list[dict[str, Any]], n_localities: int) -> Group:
+    """One row per (indicator, locality): count, share, rank; with authority totals."""
+    from localitymap.model.rollup import ALL_AUTHORITIES, authority_totals
+    from localitymap.publication.cells import format_count, format_share
+
+    attrs = table.attrs
+    several = "authority" in table.columns
+    title = f"Locality demand: {attrs.get('scheme_name', '')}"
+    if attrs.get("period"):
+        title += f", {attrs['period']}"
+    tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    for name, justify in [("Indicator", "left"), *([("Authority", "left")] if several else []),
+                          ("Locality", "left"), ("Count", "right"), ("Share", "right"),
+                          ("Rank", "right")]:  # fmt: skip
+        tab.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    if several:
+        for t in authority_totals(table).to_dict("records"):
+            totals[(t["indicator"], t["authority"])] = t
+
+    def total_row(ind: str, label: str, authority: str) -> None:
+        t = totals[(ind, authority)]
+        name = "Grand total" if authority == ALL_AUTHORITIES else f"{authority} total"
+        share = (
+            "" if authority == ALL_AUTHORITIES else format_share(t["share_low"], t["share_high"])
+        )
+        tab.add_row(label, authority, Text(name, style="bold"),
+                    Text(format_count(t["count_low"], t["count_high"]), style="bold"), share, "")  # fmt: skip
+
+    previous: tuple[str, str] | None = None
+    for r in recs:
+        if r["is_total"]:
+            if several:
+                if previous:
+                    total_row(*previous)
+                total_row(r["indicator"], r["label"], ALL_AUTHORITIES)
+                previous = None
+            else:
+                tab.add_row(r["label"], Text(r["locality"], style="bold"), r["count_text"], "", "")
+            tab.add_section()
+            continue
+        if several:
+            here = (r["indicator"], r["label"], r["authority"])
+            if previous and previous[2] != here[2]:
+                total_row(*previous)
+            previous = here  # type: ignore[assignment]
+        cells = [r["label"], *([r["authority"]] if several else []), r["locality"],
+                 r["count_text"], r["share_text"], r["rank_text"]]  # fmt: skip
+        tab.add_row(*cells)
+    note = (
+        f"{n_localities:,} localities: too many to lay out across the page, so one row per "
+        "indicator and locality"
+        + (", each authority's total after its localities." if several else ".")
+    )
+    lines = [note, *caption(attrs)]
+    return Group(tab, Text("\n".join(lines), style="dim"))
 
 
 def _cell(r: dict[str, Any], view: View) -> Text:
@@ -243,7 +312,6 @@ def rates_tables(table: pd.DataFrame) -> Group:
     from localitymap.publication.report import rate_unit
 
     attrs = table.attrs
-    per = attrs.get("rate_multiplier", 10_000)
     parts: list[Any] = []
     cols = [
         Column("Count", "right", numeric=True),
@@ -280,14 +348,37 @@ def rates_tables(table: pd.DataFrame) -> Group:
             Text(""),
         ]
     lines = caption(attrs)
-    notes = (
-        f"Rates per {per:,.0f} people in the age band shown; 95% confidence intervals by exact "
-        "Poisson (counts under 10) or Byar's method. 'vs rest' compares each locality with the "
-        "rest of the borough (exact test); '?' where suppressed cells could change the answer. "
-        f"Population: {attrs.get('population_source', '')}."
-    )
-    parts.append(Text("\n".join([*lines, notes]), style="dim"))
+    parts.append(Text("\n".join([*lines, rates_notes(table)]), style="dim"))
     return Group(*parts)
+
+
+def rates_notes(table: pd.DataFrame) -> str:
+    """The methods footer of the rates tables: each statistic present says how it was made
+    (rates: exact Poisson / Byar, exact Poisson test; percentages: Wilson, Fisher's exact test).
+
+    >>> import pandas as pd
+    >>> rates_notes(pd.DataFrame({"measure": ["%"]})).split(";")[0]
+    'Percentages of the band shown with 95% Wilson score intervals'
+    """
+    per = table.attrs.get("rate_multiplier", 10_000)
+    measures = set(table["measure"]) if "measure" in table.columns else set()
+    sentences = []
+    if measures - {"%"}:
+        sentences.append(
+            f"Rates per {per:,.0f} people in the band shown; 95% confidence intervals by exact "
+            "Poisson (counts under 10) or Byar's method; 'vs rest' compares each locality with the "
+            "rest of the borough by the exact (conditional binomial) test for two Poisson rates."
+        )
+    if "%" in measures:
+        sentences.append(
+            "Percentages of the band shown with 95% Wilson score intervals; 'vs rest' compares "
+            "each locality with the rest of the borough by Fisher's exact test."
+        )
+    sentences.append(
+        "'?' where suppressed cells could change the answer. Population: "
+        f"{table.attrs.get('population_source', '')}."
+    )
+    return " ".join(sentences)
 
 
 def _num(x: float) -> str:

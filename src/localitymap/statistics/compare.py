@@ -56,67 +56,62 @@ def compare(
             f"{after.attrs.get('scheme')})",
             hint="roll both periods up with the same --scheme",
         )
-    b = {(r["indicator"], r["locality"]): r for r in before.to_dict("records")}
-    a = {(r["indicator"], r["locality"]): r for r in after.to_dict("records")}
-    order = list(dict.fromkeys([*b, *a]))
-    rows: list[dict[str, Any]] = []
-    for key in order:
-        rb, ra = b.get(key), a.get(key)
-        presence = "both" if rb and ra else ("before only" if rb else "after only")
-        ref = ra or rb
-        assert ref is not None
-        row: dict[str, Any] = {
-            "indicator": key[0],
-            "label": ref["label"],
-            "locality": key[1],
-            "is_total": bool(ref["is_total"]),
-            "presence": presence,
-        }
-        row["count_before"] = _bounded(rb["count_low"], rb["count_high"]) if rb else math.nan
-        row["count_after"] = _bounded(ra["count_low"], ra["count_high"]) if ra else math.nan
-        if rb and ra:
-            lo = ra["count_low"] - rb["count_high"]
-            hi = ra["count_high"] - rb["count_low"]
-            row["change_low"], row["change_high"] = lo, hi
-            row["change"] = _bounded(lo, hi)
-            base = row["count_before"]
-            row["change_pct"] = (
-                row["change"] / base * 100
-                if base and base == base and row["change"] == row["change"]
-                else math.nan
-            )
-            row["share_before"], row["share_after"] = rb["share"], ra["share"]
-            row["share_change_pp"] = (ra["share"] - rb["share"]) * 100
-            row["rank_before"], row["rank_after"] = rb["rank"], ra["rank"]
-            rank_known = not (pd.isna(rb["rank"]) or pd.isna(ra["rank"]))
-            row["rank_change"] = int(rb["rank"]) - int(ra["rank"]) if rank_known else math.nan
-            if lo > 0:
-                row["direction"] = "up"
-            elif hi < 0:
-                row["direction"] = "down"
-            elif lo == hi == 0:
-                row["direction"] = "same"
-            else:
-                row["direction"] = "uncertain"
-            row["rate_before"] = rb.get("rate", math.nan)
-            row["rate_after"] = ra.get("rate", math.nan)
-            row["ci_change"] = _ci_change(rb, ra)
-        else:
-            row.update(dict.fromkeys(
-                ["change", "change_low", "change_high", "change_pct", "share_before", "share_after",
-                 "share_change_pp", "rank_before", "rank_after", "rank_change", "rate_before",
-                 "rate_after"], math.nan))  # fmt: skip
-            row["direction"] = ""
-            row["ci_change"] = ""
-        row["disclosure_before"] = (rb or {}).get("disclosure", "shown") if rb else ""
-        row["disclosure_after"] = (ra or {}).get("disclosure", "shown") if ra else ""
-        rows.append(row)
+    import numpy as np
+
+    # Column by column over the union of keys (before's order, then keys new in after): rows
+    # as dicts cost two copies of each table per period at national scale.
+    key = ["indicator", "locality"]
+    keys = pd.concat([before[key], after[key]]).drop_duplicates()
+    index = pd.MultiIndex.from_frame(keys)
+    rb = before.set_index(key).reindex(index)
+    ra = after.set_index(key).reindex(index)
+    in_b = index.isin(before.set_index(key).index)
+    in_a = index.isin(after.set_index(key).index)
+    both = in_a & in_b
+
+    def col(frame: pd.DataFrame, name: str) -> np.ndarray:
+        if name not in frame.columns:
+            return np.full(len(index), np.nan)
+        return frame[name].to_numpy(dtype=float, na_value=np.nan)
+
+    b_low, b_high, a_low, a_high = (col(rb, "count_low"), col(rb, "count_high"),
+                                    col(ra, "count_low"), col(ra, "count_high"))  # fmt: skip
+    nan = np.full(len(index), np.nan)
+    lo, hi = a_low - b_high, a_high - b_low
+    change = np.where(both & (lo == hi), lo, np.nan)
+    count_before = np.where(in_b & (b_low == b_high), b_low, np.nan)
+    count_after = np.where(in_a & (a_low == a_high), a_low, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where((count_before != 0) & ~np.isnan(count_before) & ~np.isnan(change),
+                       change / count_before * 100, np.nan)  # fmt: skip
+    b_rank, a_rank = col(rb, "rank"), col(ra, "rank")
+    direction = np.select([lo > 0, hi < 0, (lo == 0) & (hi == 0)], ["up", "down", "same"],
+                          "uncertain").astype(object)  # fmt: skip
+    direction[~both] = ""
+    out = pd.DataFrame({
+        "indicator": keys["indicator"].to_numpy(), "label": np.where(in_a, ra["label"], rb["label"]),
+        "locality": keys["locality"].to_numpy(),
+        "is_total": np.where(in_a, ra["is_total"], rb["is_total"]).astype(bool),
+        "presence": np.where(both, "both", np.where(in_b, "before only", "after only")),
+        "count_before": count_before, "count_after": count_after,
+        "change": change, "change_low": np.where(both, lo, nan), "change_high": np.where(both, hi, nan),
+        "change_pct": pct,
+        "share_before": np.where(both, col(rb, "share"), nan),
+        "share_after": np.where(both, col(ra, "share"), nan),
+        "share_change_pp": np.where(both, (col(ra, "share") - col(rb, "share")) * 100, nan),
+        "rank_before": np.where(both, b_rank, nan), "rank_after": np.where(both, a_rank, nan),
+        "rank_change": np.where(both, b_rank - a_rank, nan),
+        "direction": direction,
+        "rate_before": np.where(both, col(rb, "rate"), nan),
+        "rate_after": np.where(both, col(ra, "rate"), nan),
+        "ci_change": _ci_changes(rb, ra, both, before, after),
+        "disclosure_before": _disclosure(rb, in_b), "disclosure_after": _disclosure(ra, in_a),
+    })  # fmt: skip
     verdicts = trends(history or [before, after])
-    for row in rows:
-        row["trend"] = verdicts.get((row["indicator"], row["locality"]), "cannot be calculated")
-    out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
-    for col in ("rank_before", "rank_after", "rank_change"):
-        out[col] = pd.array(out[col].astype("Float64"), dtype="Int64")
+    out["trend"] = [verdicts.get(k, "cannot be calculated") for k in index]
+    out = out[COMPARE_COLUMNS]
+    for c in ("rank_before", "rank_after", "rank_change"):
+        out[c] = pd.array(out[c].astype("Float64"), dtype="Int64")
     out.attrs.update(
         {
             "scheme": after.attrs.get("scheme"),
@@ -128,8 +123,8 @@ def compare(
             ),
             "sources": [*before.attrs.get("sources", []), *after.attrs.get("sources", [])],
             "boundaries": after.attrs.get("boundaries", ""),
-            "only_before": sorted({k[0] for k in b} - {k[0] for k in a}),
-            "only_after": sorted({k[0] for k in a} - {k[0] for k in b}),
+            "only_before": sorted(set(before["indicator"]) - set(after["indicator"])),
+            "only_after": sorted(set(after["indicator"]) - set(before["indicator"])),
             "trend_periods": len(history or [before, after]),
             "disclosure_policy": after.attrs.get("disclosure_policy", "none"),
             "disclosure_statement": after.attrs.get("disclosure_statement", ""),
@@ -139,24 +134,62 @@ def compare(
     return out
 
 
+def _disclosure(frame: pd.DataFrame, present: Any) -> Any:
+    """Each row's published status in one period ("" where the period lacks the row)."""
+    import numpy as np
+
+    status = frame["disclosure"] if "disclosure" in frame.columns else None
+    shown = np.full(len(frame), "shown", dtype=object)
+    if status is not None:
+        shown = status.fillna("shown").to_numpy(dtype=object)
+    return np.where(present, shown, "")
+
+
 def trends(tables: list[pd.DataFrame]) -> dict[tuple[str, str], str]:
     """Recent-trend verdict per (indicator, locality) over a series of rollups, oldest first.
 
     Uses exact counts (a suppressed point makes the trend incalculable) over the rate table's
     denominators when present (plain counts otherwise); proportions use the Cochran-Armitage test.
     """
-    from localitymap.statistics.methods import recent_trend
+    from localitymap.statistics.methods import TREND_POINTS, recent_trend
 
-    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    if len(tables) < TREND_POINTS:
+        return {}  # no key has five points: every trend "cannot be calculated"
+    series: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
     for table in tables:
-        for rec in table.to_dict("records"):
-            series.setdefault((rec["indicator"], rec["locality"]), []).append(rec)
+        # Columns zipped, not rows as dicts: this runs over every locality of every period.
+        low, high = table["count_low"].tolist(), table["count_high"].tolist()
+        den = table["denominator"].tolist() if "denominator" in table.columns else None
+        measure = table["measure"].tolist() if "measure" in table.columns else None
+        keys = zip(table["indicator"].tolist(), table["locality"].tolist(), strict=True)
+        for k, key in enumerate(keys):
+            count = low[k] if low[k] == high[k] else math.nan
+            series.setdefault(key, []).append(
+                (count, den[k] if den is not None else math.nan, measure[k] if measure else "")
+            )
+    with_den = all("denominator" in t.columns for t in tables)
     out = {}
-    for key, recs in series.items():
-        counts = [r["count_low"] if r["count_low"] == r["count_high"] else math.nan for r in recs]
-        dens = [r["denominator"] for r in recs] if all("denominator" in r for r in recs) else None
-        proportion = bool(recs) and recs[-1].get("measure") == "%"
-        out[key] = recent_trend(counts, dens, proportion=proportion)
+    for key, points in series.items():
+        counts = [p[0] for p in points]
+        dens = [p[1] for p in points] if with_den else None
+        out[key] = recent_trend(counts, dens, proportion=points[-1][2] == "%")
+    return out
+
+
+def _ci_changes(
+    rb: pd.DataFrame, ra: pd.DataFrame, both: Any, before: pd.DataFrame, after: pd.DataFrame
+) -> Any:
+    """:func:`_ci_change` for every key at once ('' where a period lacks the intervals)."""
+    import numpy as np
+
+    out = np.full(len(rb), "", dtype=object)
+    if not all(c in t.columns for t in (before, after) for c in ("lcl_95", "ucl_95")):
+        return out
+    b_l, b_u = rb["lcl_95"].to_numpy(dtype=float), rb["ucl_95"].to_numpy(dtype=float)
+    a_l, a_u = ra["lcl_95"].to_numpy(dtype=float), ra["ucl_95"].to_numpy(dtype=float)
+    finite = np.isfinite(b_l) & np.isfinite(b_u) & np.isfinite(a_l) & np.isfinite(a_u)
+    word = np.select([~finite, a_l > b_u, a_u < b_l], ["uncertain", "higher", "lower"], "similar")
+    out[both] = word[both]
     return out
 
 

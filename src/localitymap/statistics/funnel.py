@@ -1,5 +1,8 @@
-"""Funnel plots' figures: rates of localities (or wards) against their population, with limits
-at 95% and 99.8% around the borough rate. Drawing is :func:`localitymap.renderers.figures.render_funnel`.
+"""Funnel plots' figures: rates (or percentages) of localities or wards against their
+population, with the limits Fingertips draws at 95% and 99.8% around the borough value: Poisson
+prediction limits for rates, binomial limits for proportions (see
+:func:`localitymap.statistics.methods.funnel_limits`). :func:`funnel_table` gives the figures;
+drawing is :func:`localitymap.renderers.figures.render_funnel`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,19 @@ if TYPE_CHECKING:
     from localitymap.inputs.indicators import IndicatorData
 
 
+#: Above this many points a funnel names only those outside its limits (the rest would overlap).
+LABEL_ALL_UP_TO = 36
+
+
+def funnel_method(proportion: bool) -> str:
+    """The sentence every funnel output carries about its limits.
+
+    >>> funnel_method(False)
+    'Poisson prediction limits as Fingertips'
+    """
+    return f"{'Binomial' if proportion else 'Poisson'} prediction limits as Fingertips"
+
+
 def _position(rate_low: float, rate_high: float, lower: float, upper: float) -> str:
     """Where a point (or its whole range) sits against one pair of limits."""
     if rate_low > upper:
@@ -27,22 +43,42 @@ def _position(rate_low: float, rate_high: float, lower: float, upper: float) -> 
     return "similar"
 
 
+def _table_position(rate_low: float, rate_high: float, lower: float, upper: float) -> str:
+    """The figures table's word: a suppressed range that crosses a limit is ``uncertain``."""
+    if not math.isfinite(rate_low):
+        return "suppressed"
+    where = _position(rate_low, rate_high, lower, upper)
+    if where == "similar":
+        top = rate_high if math.isfinite(rate_high) else math.inf
+        if (rate_low < lower <= top) or (rate_low <= upper < top):
+            return "uncertain"
+        return "within"
+    return "above" if where == "higher" else "below"
+
+
 def funnel_points(
     table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str,
     level: Literal["locality", "ward"] = "locality", *, ward_values: pd.DataFrame | None = None,
 ) -> tuple[list[dict[str, Any]], float, str, float]:  # fmt: skip
-    """The points to plot, the borough rate (per multiplier), the band and the multiplier.
+    """The points to plot, the borough value (per multiplier, or %), the band and the multiplier.
+
+    Each point carries ``expected`` (the count at the borough value for its population), its
+    limits at 95% and 99.8% (``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``, in the
+    plotted measure) and ``position`` (higher / lower / similar at 95%).
 
     Ward points come from ``ward_values`` (the exercise's published ward figures) when given: a
-    ward whose count is hidden is left out, since its rate would give the count away."""
+    ward whose count is hidden is left out, since its rate would give the count away; so is a
+    locality whose count is suppressed.
+    """
     from localitymap.statistics.methods import funnel_limits
     from localitymap.statistics.rates import ward_rates
 
     ind = find_indicator(data.indicators, indicator)
+    proportion = ind.statistic == "proportion"
     rows = table[table["indicator"] == ind.id]
     total = rows[rows["locality"] == TOTAL].iloc[0]
     band = str(total["denominator_band"])
-    per = float(table.attrs.get("rate_multiplier", 10_000))
+    per = 100.0 if proportion else float(table.attrs.get("rate_multiplier", 10_000))
     if band not in population.columns or not math.isfinite(total["rate"]):
         raise InputError(f"no exact borough rate for {ind.id}: a funnel plot needs one",
                          hint="check the indicator's denominator and suppressed cells")  # fmt: skip
@@ -58,9 +94,16 @@ def funnel_points(
                 "rate_high": r["rate_high"], "count_low": r["count_low"],
                 "count_high": r["count_high"]}
                for r in body.to_dict("records") if r.get("disclosure") != "suppressed"]  # fmt: skip
-    for p in raw:
-        lower, upper = funnel_limits(borough, [p["denominator"]], 0.95, per)
-        p["position"] = _position(p["rate_low"], p["rate_high"], lower[0], upper[0])
+    dens = [float(p["denominator"]) for p in raw]
+    limits = {
+        suffix: funnel_limits(borough, dens, lvl, per, proportion=proportion)
+        for lvl, suffix in ((0.95, "95"), (0.998, "998"))
+    }
+    for k, p in enumerate(raw):
+        p["expected"] = borough * dens[k]
+        for suffix, (lower, upper) in limits.items():
+            p[f"lower_{suffix}"], p[f"upper_{suffix}"] = lower[k], upper[k]
+        p["position"] = _position(p["rate_low"], p["rate_high"], p["lower_95"], p["upper_95"])
     return raw, total["rate"], band, per
 
 
@@ -68,45 +111,49 @@ def funnel_table(
     table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str,
     level: Literal["locality", "ward"] = "locality", *, ward_values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:  # fmt: skip
-    """The figures behind a funnel plot, one row per point: population, published count, rate,
-    the count expected at the borough rate, the 95% and 99.8% limits (as rates) at that
-    population, and where the point sits against each pair.
+    """The figures behind a funnel plot, one row per point: population, the published count and
+    the plotted value, the count expected at the borough value, the four limits and the position
+    at 95% and 99.8% (``above`` / ``below`` / ``within``; ``uncertain`` where a range crosses a
+    limit). ``attrs["method"]`` names the limits. Points whose count is suppressed are not drawn
+    and not listed.
 
     >>> from localitymap.exercise import Exercise
-    >>> ex = Exercise(scheme="icn6", period="2019-02", disclosure="threshold5")
-    >>> t = funnel_table(ex.table(rates=True), ex.data, ex.population, "cp_plans")
-    >>> len(t), list(t.columns)[:3]
-    (6, ['area', 'population', 'count'])
+    >>> ex = Exercise(scheme="icn6", period="2019-02")
+    >>> t = funnel_table(ex.table(rates=True), ex.data, ex.population, "neet")
+    >>> t.set_index("name").loc["South East", ["position_95", "position_998"]].tolist()
+    ['above', 'above']
     """
     import pandas as pd
 
-    from localitymap.statistics.methods import funnel_limits
-
-    points, borough_rate, band, per = funnel_points(
+    ind = find_indicator(data.indicators, indicator)
+    proportion = ind.statistic == "proportion"
+    points, borough_value, band, per = funnel_points(
         table, data, population, indicator, level, ward_values=ward_values
     )
-    dens = [float(p["denominator"]) for p in points]
-    lim = {lvl: funnel_limits(borough_rate / per, dens, lvl, per) for lvl in (0.95, 0.998)}
+    measure = "%" if proportion else f"per {per:,.0f}"
     rows = []
-    for k, p in enumerate(points):
+    for p in points:
         exact = p["count_low"] == p["count_high"]
         rows.append(
             {
-                "area": p["name"],
-                "population": dens[k],
+                "indicator": ind.id, "name": p["name"], "population": p["denominator"],
+                "population_band": band,
                 "count": p["count_low"] if exact else math.nan,
-                "rate": p["rate_low"] if exact else math.nan,
-                "expected": borough_rate / per * dens[k],
-                "lower_95": lim[0.95][0][k], "upper_95": lim[0.95][1][k],
-                "lower_998": lim[0.998][0][k], "upper_998": lim[0.998][1][k],
-                "position_95": _position(p["rate_low"], p["rate_high"], lim[0.95][0][k], lim[0.95][1][k]),
-                "position_998": _position(p["rate_low"], p["rate_high"], lim[0.998][0][k], lim[0.998][1][k]),
+                "value": p["rate_low"] if exact else math.nan, "measure": measure,
+                "expected": p["expected"],
+                "lower_95": p["lower_95"], "upper_95": p["upper_95"],
+                "lower_998": p["lower_998"], "upper_998": p["upper_998"],
+                "position_95": _table_position(p["rate_low"], p["rate_high"], p["lower_95"], p["upper_95"]),
+                "position_998": _table_position(
+                    p["rate_low"], p["rate_high"], p["lower_998"], p["upper_998"]),
+                "method": funnel_method(proportion),
             }
         )  # fmt: skip
     out = pd.DataFrame(rows)
-    ind = find_indicator(data.indicators, indicator)
+    out.attrs["method"] = funnel_method(proportion)
+    what = "percentage" if proportion else f"rate per {per:,.0f}"
     out.attrs["caption"] = [
-        f"Funnel plot figures: {ind.label}, rate per {per:,.0f} {band_words(band)} by {level}; "
-        f"borough rate {borough_rate:.1f}."
+        f"Funnel plot figures: {ind.label}, {what} {band_words(band)} by {level}; borough value "
+        f"{borough_value:.1f}. {funnel_method(proportion)}."
     ]
     return out

@@ -10,8 +10,9 @@ Methods match those of the Fingertips tools (PHEindicatormethods):
 - **Comparison with the rest of the borough** (the borough without the locality, so an area is
   never compared with a total that contains it): the exact conditional test for two Poisson rates,
   given the combined count the locality's count is binomial with p = its share of the population.
-- **Funnel limits** around the borough rate: exact Poisson limits for the count expected at each
-  population size.
+- **Funnel limits** around the borough value, as Fingertips draws them: Poisson prediction
+  limits around the count expected at each population size (continuous chi-squared scale) for
+  rates, binomial limits in percent for proportions.
 
 >>> rate_ci(42, 3100)
 RateCI(rate=135.48387096774192, lower=97.63..., upper=183.14..., method='Byar')
@@ -19,10 +20,11 @@ RateCI(rate=135.48387096774192, lower=97.63..., upper=183.14..., method='Byar')
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Comparison = Literal["higher", "similar", "lower", "uncertain", "not compared"]
 #: The two confidence levels public-health profiles use, and their two-sided normal quantiles.
@@ -186,27 +188,71 @@ def compare_bounded(
     return smallest if smallest == largest else "uncertain"
 
 
-def funnel_limits(
-    borough_rate: float, denominators: list[float], level: float, multiplier: float = 10_000
-) -> tuple[list[float], list[float]]:
-    """Lower and upper funnel limits (as rates per ``multiplier``) at each population size: the
-    exact Poisson limits of the count expected at the borough rate (``borough_rate`` per person).
-    """
-    from scipy.stats import chi2
+def funnel_count_limits(expected: Any, level: float = 0.95) -> tuple[Any, Any]:
+    """Poisson prediction limits, as counts, around each ``expected`` count (array-like).
 
+    The lower limit is the count ``O`` with P(X <= O | m) = alpha/2 and the upper the count with
+    P(X >= O | m) = alpha/2, taken on the continuous scale where the Poisson tail is a chi-squared
+    probability: P(X >= O | m) = P(chi2(2O) <= 2m) and P(X <= O | m) = P(chi2(2O + 2) > 2m). So
+    the limits are the degrees of freedom solving those equations (``chdtriv``), halved. This is
+    the funnel of Fingertips and PHEindicatormethods (their tables are bisected to 2^-24 in
+    m / (O + 1 + m); these are exact).
+
+    >>> lower, upper = funnel_count_limits([5.5705, 100.0], 0.95)
+    >>> [round(float(x), 2) for x in lower], [round(float(x), 2) for x in upper]
+    ([1.0, 80.39], [11.11, 120.56])
+    """
+    import numpy as np
+    from scipy.special import chdtriv
+
+    m = np.asarray(expected, dtype=float)
     alpha = 1 - level
-    lower, upper = [], []
-    for n in denominators:
-        expected = borough_rate * n
-        lo = float(chi2.ppf(alpha / 2, 2 * expected)) / 2 if expected > 0 else 0.0
-        hi = float(chi2.ppf(1 - alpha / 2, 2 * expected + 2)) / 2
-        lower.append(lo / n * multiplier)
-        upper.append(hi / n * multiplier)
+    with np.errstate(invalid="ignore"):
+        lower = np.where(m > 0, chdtriv(1 - alpha / 2, 2 * m) / 2 - 1, 0.0)
+        upper = np.where(m > 0, chdtriv(alpha / 2, 2 * m) / 2, 0.0)
+    # chdtriv gives no answer where the limit would be below zero events (tiny m).
+    lower = np.where(np.isfinite(lower), np.maximum(lower, 0.0), 0.0)
     return lower, upper
+
+
+def funnel_limits(
+    borough_rate: float, denominators: Any, level: float, multiplier: float = 10_000,
+    *, proportion: bool = False,
+) -> tuple[list[float], list[float]]:  # fmt: skip
+    """Lower and upper funnel limits (rates per ``multiplier``, or percentages) at each
+    population size, as Fingertips and PHEindicatormethods draw them.
+
+    Rates: Poisson prediction limits (:func:`funnel_count_limits`) around the count expected at
+    the borough rate (``borough_rate`` per person). Proportions (``proportion=True``,
+    ``borough_rate`` a fraction): binomial limits p +- z sqrt(p(1 - p) / n), within 0-100%.
+
+    >>> [round(x, 2) for x in funnel_limits(0.8, [50], 0.95, proportion=True)[0]]
+    [68.91]
+    """
+    import numpy as np
+
+    n = np.asarray(denominators, dtype=float)
+    if proportion:
+        p = float(borough_rate)
+        spread = _z(level) * np.sqrt(p * (1 - p) / n)
+        lower = np.clip(p - spread, 0.0, 1.0) * 100
+        upper = np.clip(p + spread, 0.0, 1.0) * 100
+        return lower.tolist(), upper.tolist()
+    lo, hi = funnel_count_limits(borough_rate * n, level)
+    return (lo / n * multiplier).tolist(), (hi / n * multiplier).tolist()
 
 
 TREND_POINTS = 5
 TREND_LEVEL = 0.998
+
+
+@functools.lru_cache(maxsize=8)
+def _chi2_critical(level: float) -> float:
+    """The chi-squared (1 df) critical value: once per level, not once per locality; SciPy is
+    imported only when a trend can be tested at all."""
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(level, 1))
 
 
 def recent_trend(
@@ -225,8 +271,6 @@ def recent_trend(
     >>> recent_trend([10, 11, 9, 10, 11], [1000] * 5), recent_trend([10, 12], [1000, 1000])
     ('no significant change', 'cannot be calculated')
     """
-    from scipy.stats import chi2
-
     if len(counts) < TREND_POINTS:
         return "cannot be calculated"
     obs = [float(c) for c in counts[-TREND_POINTS:]]
@@ -250,6 +294,243 @@ def recent_trend(
         var = sum(xi * xi * e for xi, e in zip(x, expected, strict=True)) - ex * ex / total_o
     if var <= 0:
         return "no significant change"
-    if u * u / var <= float(chi2.ppf(level, 1)):
+    if u * u / var <= _chi2_critical(level):
         return "no significant change"
     return "increasing" if u > 0 else "decreasing"
+
+
+# Array versions of the tests above, for tables of thousands of localities. They follow SciPy's
+# definitions step by step (the two-sided p-value sums every outcome no more likely than the one
+# observed, found by binary search on the far side of the mode), so every p-value equals the one
+# ``binomtest`` / ``fisher_exact`` gives for the same cell; tests check that they agree.
+
+
+def _search(f: Callable[[Any, Any], Any], d: Any, lo: Any, hi: Any) -> Any:
+    """Per element, the index ``i`` in ``[lo, hi]`` with ``f(i) <= d < f(i + 1)`` (``f``
+    ascending), by the same bisection as SciPy's binomial and Fisher tests. ``f(x, mask)``
+    evaluates the function of the elements selected by ``mask`` at ``x``."""
+    import numpy as np
+
+    lo, hi = lo.astype(float).copy(), hi.astype(float).copy()
+    out = np.full(lo.shape, np.nan)
+    active = np.ones(lo.shape, dtype=bool)
+    while True:
+        m = active & (lo < hi)
+        if not m.any():
+            break
+        mid = lo + (hi - lo) // 2
+        val = np.full(lo.shape, np.nan)
+        val[m] = f(mid[m], m)
+        lt, gt = m & (val < d), m & (val > d)
+        eq = m & ~lt & ~gt
+        lo[lt], hi[gt] = mid[lt] + 1, mid[gt] - 1
+        out[eq], active[eq] = mid[eq], False
+    if active.any():
+        at_lo = f(lo[active], active)
+        out[active] = np.where(at_lo <= d[active], lo[active], lo[active] - 1)
+    return out
+
+
+def binom_two_sided_p(k: Any, n: Any, p: Any) -> Any:
+    """Two-sided exact binomial p-values for arrays (``scipy.stats.binomtest(k, n, p).pvalue``).
+
+    >>> [round(float(x), 6) for x in binom_two_sided_p([3, 10], [20, 20], [0.5, 0.5])]
+    [0.002577, 1.0]
+    """
+    import numpy as np
+    from scipy.stats import binom
+
+    k, n, p = (np.asarray(a, dtype=float) for a in (k, n, p))
+    k, n, p = np.broadcast_arrays(k, n, p)
+    d = binom.pmf(k, n, p)
+    rerr = 1 + 1e-7
+    pn = p * n
+    out = np.ones(k.shape)
+    below, above = k < pn, k > pn
+    if below.any():
+        nb, pb, db = n[below], p[below], d[below]
+        ix = _search(lambda x, m: -binom.pmf(x, nb[m], pb[m]), -db * rerr, np.ceil(pn[below]), nb)
+        y = nb - ix + (db * rerr == binom.pmf(ix, nb, pb)).astype(int)
+        out[below] = binom.cdf(k[below], nb, pb) + binom.sf(nb - y, nb, pb)
+    if above.any():
+        na, pa, da = n[above], p[above], d[above]
+        ix = _search(lambda x, m: binom.pmf(x, na[m], pa[m]), da * rerr,
+                     np.zeros(na.shape), np.floor(pn[above]))  # fmt: skip
+        y = ix + 1
+        out[above] = binom.cdf(y - 1, na, pa) + binom.sf(k[above] - 1, na, pa)
+    return np.minimum(1.0, out)
+
+
+def fisher_two_sided_p(a: Any, b: Any, c: Any, d: Any) -> Any:
+    """Two-sided Fisher exact p-values for 2x2 tables ``[[a, b], [c, d]]`` given as arrays
+    (``scipy.stats.fisher_exact(table).pvalue``); 1 where a row or column is empty.
+
+    >>> [round(float(x), 6) for x in fisher_two_sided_p([8, 5], [2, 5], [1, 5], [5, 5])]
+    [0.034965, 1.0]
+    """
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    a, b, c, d = (np.asarray(x, dtype=np.int64) for x in (a, b, c, d))
+    a, b, c, d = np.broadcast_arrays(a, b, c, d)
+    out = np.ones(a.shape)
+    live = ~((a + c == 0) | (b + d == 0) | (a + b == 0) | (c + d == 0))
+    if not live.any():
+        return out
+    a, n1, n2, n = a[live], (a + b)[live], (c + d)[live], (a + c)[live]
+    total = n1 + n2
+    mode = ((n + 1) * (n1 + 1) / (n1 + n2 + 2)).astype(np.int64)
+    pexact = hypergeom.pmf(a, total, n1, n)
+    pmode = hypergeom.pmf(mode, total, n1, n)
+    gamma = 1 + 1e-14
+    res = np.ones(a.shape)
+    same = np.abs(pexact - pmode) / np.maximum(pexact, pmode) <= 1e-14
+    low = ~same & (a < mode)
+    high = ~same & ~low
+    if low.any():
+        t, m1, nn, pe = total[low], n1[low], n[low], pexact[low]
+        plower = hypergeom.cdf(a[low], t, m1, nn)
+        edge = hypergeom.pmf(nn, t, m1, nn) > pe * gamma
+        guess = _search(lambda x, m: -hypergeom.pmf(x, t[m], m1[m], nn[m]), -pe * gamma,
+                        mode[low], nn)  # fmt: skip
+        res[low] = np.where(edge, plower, plower + hypergeom.sf(guess, t, m1, nn))
+    if high.any():
+        t, m1, nn, pe = total[high], n1[high], n[high], pexact[high]
+        pupper = hypergeom.sf(a[high] - 1, t, m1, nn)
+        edge = hypergeom.pmf(0, t, m1, nn) > pe * gamma
+        guess = _search(lambda x, m: hypergeom.pmf(x, t[m], m1[m], nn[m]), pe * gamma,
+                        np.zeros(t.shape), mode[high])  # fmt: skip
+        res[high] = np.where(edge, pupper, pupper + hypergeom.cdf(guess, t, m1, nn))
+    out[live] = np.minimum(res, 1.0)
+    return out
+
+
+def count_limit_arrays(observed: Any, level: float = 0.95, *, upper: bool = False) -> Any:
+    """:func:`count_limits` for an array of counts: the lower (or ``upper``) limits only.
+
+    >>> [round(float(x), 4) for x in count_limit_arrays([3, 42], 0.95)]
+    [0.6187, 30.2667]
+    """
+    import numpy as np
+    from scipy.stats import chi2
+
+    o = np.asarray(observed, dtype=float)
+    z = _z(level)
+    alpha = 1 - level
+    out = np.empty(o.shape)
+    exact = o < BYAR_FROM
+    oe, ob = o[exact], o[~exact]
+
+    def cube(x: Any) -> Any:
+        # NumPy's vectorised power can differ from C pow in the last bit; the scalar method
+        # uses pow, and the tables must not change by a bit.
+        return np.array([v**3 for v in x.tolist()], dtype=float)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if upper:
+            out[exact] = chi2.ppf(1 - alpha / 2, 2 * oe + 2) / 2
+            o1 = ob + 1
+            out[~exact] = o1 * cube(1 - 1 / (9 * o1) + z / (3 * np.sqrt(o1)))
+        else:
+            out[exact] = np.where(oe == 0, 0.0, chi2.ppf(alpha / 2, 2 * oe) / 2)
+            out[~exact] = ob * cube(1 - 1 / (9 * ob) - z / (3 * np.sqrt(ob)))
+    return out
+
+
+def wilson_arrays(observed: Any, denominator: Any, level: float = 0.95) -> tuple[Any, Any]:
+    """:func:`wilson_ci`'s lower and upper limits (fractions) for arrays.
+
+    >>> [round(float(x[0]) * 100, 2) for x in wilson_arrays([5], [120])]
+    [1.79, 9.38]
+    """
+    import numpy as np
+
+    x, n = np.asarray(observed, dtype=float), np.asarray(denominator, dtype=float)
+    z = _z(level)
+    p = x / n
+    centre = 2 * x + z * z
+    spread = z * np.sqrt(z * z + 4 * x * (1 - p))
+    scale = 2 * (n + z * z)
+    return (centre - spread) / scale, (centre + spread) / scale
+
+
+def _verdicts(p_value: Any, higher: Any, levels: tuple[float, ...]) -> dict[float, Any]:
+    import numpy as np
+
+    word = np.where(higher, "higher", "lower").astype(object)
+    return {lvl: np.where(p_value >= 1 - lvl, "similar", word).astype(object) for lvl in levels}
+
+
+def _test_arrays(
+    obs: Any, pop: Any, rest: Any, rest_pop: Any, proportion: Any, levels: tuple[float, ...]
+) -> dict[float, Any]:
+    """:func:`compare_with_rest` (rates) or :func:`compare_proportions` (where ``proportion``)
+    on arrays, each p-value computed once for all ``levels``."""
+    import numpy as np
+
+    n = len(obs)
+    out = {lvl: np.full(n, "not compared", dtype=object) for lvl in levels}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        higher = obs / pop > rest / rest_pop
+    valid = (pop > 0) & (rest_pop > 0)
+    rate = valid & ~proportion
+    if rate.any():
+        total = obs[rate] + rest[rate]
+        zero = total == 0
+        share = pop[rate] / (pop[rate] + rest_pop[rate])
+        p_value = np.ones(total.shape)
+        nz = ~zero
+        p_value[nz] = binom_two_sided_p(np.round(obs[rate][nz]), np.round(total[nz]), share[nz])
+        for lvl, words in _verdicts(p_value, higher[rate], levels).items():
+            words[zero] = "similar"
+            out[lvl][rate] = words
+    prop = valid & proportion
+    if prop.any():
+        a, b = np.round(obs[prop]), np.round(rest[prop])
+        c1, c2 = np.round(pop[prop]) - a, np.round(rest_pop[prop]) - b
+        fine = (a >= 0) & (b >= 0) & (c1 >= 0) & (c2 >= 0)
+        p_value = np.ones(a.shape)
+        p_value[fine] = fisher_two_sided_p(a[fine], c1[fine], b[fine], c2[fine])
+        for lvl, words in _verdicts(p_value, higher[prop], levels).items():
+            words[~fine] = "not compared"
+            out[lvl][prop] = words
+    return out
+
+
+def compare_bounded_arrays(
+    low: Any, high: Any, population: Any, rest_low: Any, rest_high: Any, rest_population: Any,
+    proportion: Any, levels: tuple[float, ...] = (0.95, 0.998),
+) -> dict[float, Any]:  # fmt: skip
+    """:func:`compare_bounded` for arrays of localities, at each of ``levels``: Fisher's test
+    where ``proportion``, the exact Poisson test elsewhere.
+
+    >>> import numpy as np
+    >>> v = compare_bounded_arrays(np.array([58.0, 20]), np.array([61.0, 70]), np.array([1e4, 1e4]),
+    ...     np.array([100.0, 100]), np.array([100.0, 100]), np.array([4e4, 4e4]), np.array([False] * 2))
+    >>> v[0.95].tolist()
+    ['higher', 'uncertain']
+    """
+    import numpy as np
+
+    arrays = [np.asarray(a, dtype=float) for a in (low, high, population, rest_low, rest_high,
+                                                    rest_population)]  # fmt: skip
+    low, high, pop, rest_low, rest_high, rest_pop = arrays
+    proportion = np.asarray(proportion, dtype=bool)
+    n = len(low)
+    out = {lvl: np.full(n, "uncertain", dtype=object) for lvl in levels}
+    exact = (low == high) & (rest_low == rest_high)
+    finite = np.isfinite(low) & np.isfinite(high) & np.isfinite(rest_low) & np.isfinite(rest_high)
+    if exact.any():
+        e = exact
+        for lvl, words in _test_arrays(low[e], pop[e], rest_low[e], rest_pop[e],
+                                       proportion[e], levels).items():  # fmt: skip
+            out[lvl][e] = words
+    bounded = ~exact & finite
+    if bounded.any():
+        b = bounded
+        smallest = _test_arrays(low[b], pop[b], rest_high[b], rest_pop[b], proportion[b], levels)
+        largest = _test_arrays(high[b], pop[b], rest_low[b], rest_pop[b], proportion[b], levels)
+        for lvl in levels:
+            same = smallest[lvl] == largest[lvl]
+            out[lvl][b] = np.where(same, smallest[lvl], "uncertain")
+    return out

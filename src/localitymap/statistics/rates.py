@@ -26,13 +26,14 @@ from localitymap.inputs.wards import WardRegister, load_register
 from localitymap.model.rollup import UNASSIGNED, public_name
 from localitymap.paths import data_dir, display_path
 from localitymap.statistics.methods import (
-    compare_bounded,
-    compare_proportions,
-    count_limits,
-    wilson_ci,
+    BYAR_FROM,
+    compare_bounded_arrays,
+    count_limit_arrays,
+    wilson_arrays,
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from localitymap.inputs.schemes import Scheme
@@ -80,7 +81,8 @@ def read_population(
         for r in inexact.itertuples():
             problems.add(f"{r.ward_name}: {r.indicator} is {r.status}; a denominator must be a known number",
                          file=r.file, row=r.row, ward=r.ward_code, field=r.indicator)  # fmt: skip
-        missing = [c for c in register.codes if c not in set(data.values["ward_code"])]
+        present = set(data.values["ward_code"].unique())
+        missing = [c for c in register.codes if c not in present]
         for c in missing:
             problems.add(f"{register.name_of(c)} has no population", file=shown, ward=c)
     problems.raise_if_errors(shown)
@@ -109,31 +111,88 @@ def add_rates(
     say whether the locality is significantly higher, similar or lower than the rest of the
     borough; ``uncertain`` where suppressed cells could change the answer.
     """
+    import numpy as np
+    import pandas as pd
+
     bands = {i.id: (denominators or {}).get(i.id) or i.denominator for i in data.indicators}
     statistic = {i.id: i.statistic for i in data.indicators}
-    members = {loc: list(codes) for loc, codes in scheme.localities.items()}
-    placed = {c for codes in members.values() for c in codes}
-    members[UNASSIGNED] = [c for c in data.wards() if c not in placed]
-    out = table.copy()
-    rows: list[dict[str, Any]] = []
-    records = table.to_dict("records")
-    # Each row is compared with its indicator's borough total: look those up once.
-    totals = {r["indicator"]: r for r in records if r["is_total"]}
-    for rec in records:
-        band = bands.get(rec["indicator"]) or ""
-        rows.append(
-            _rate_row(
-                rec,
-                band,
-                population,
-                members,
-                totals[rec["indicator"]],
-                multiplier,
-                statistic[rec["indicator"]],
-            )
+    # Ward -> locality (wards the scheme does not place count as Unassigned), then each band's
+    # population per locality, summed once rather than per row.
+    locality_of: dict[str, str] = {}
+    for loc, codes in scheme.localities.items():
+        for c in codes:
+            locality_of.setdefault(c, loc)
+    for c in data.wards():
+        locality_of.setdefault(c, UNASSIGNED)
+    used = sorted({b for b in bands.values() if b in population.columns})
+    pops = population[used]
+    placed = pops.loc[pops.index.isin(list(locality_of))]
+    by_locality = placed.groupby(placed.index.map(locality_of)).sum()
+    borough = {b: float(pops[b].sum()) for b in used}
+
+    n = len(table)
+    ind = table["indicator"].to_numpy(dtype=object)
+    loc = table["locality"].to_numpy(dtype=object)
+    is_total = table["is_total"].to_numpy(dtype=bool)
+    band = np.array([bands.get(i) or "" for i in ind], dtype=object)
+    proportion = np.array([statistic.get(i) == "proportion" for i in ind])
+    has_band = np.isin(band, used)
+    pop = np.full(n, np.nan)
+    borough_pop = np.full(n, np.nan)
+    for b in used:
+        rows = band == b
+        borough_pop[rows] = borough[b]
+        per_loc = by_locality[b].reindex(pd.Index(loc[rows])).to_numpy(dtype=float)
+        pop[rows] = np.where(is_total[rows], borough[b], np.nan_to_num(per_loc, nan=0.0))
+    suppressed = (
+        table["disclosure"].to_numpy(dtype=object) == "suppressed"
+        if "disclosure" in table.columns
+        else np.zeros(n, dtype=bool)
+    )
+    ok = has_band & ~suppressed & (pop > 0)
+    mult = np.where(proportion, 100.0, float(multiplier))  # a percentage, whatever --per says
+    measure = np.where(proportion, "%", f"per {multiplier:,.0f}").astype(object)
+    low = table["count_low"].to_numpy(dtype=float)
+    high = table["count_high"].to_numpy(dtype=float)
+    finite_high = np.isfinite(high)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = mult / pop
+        cols: dict[str, Any] = {
+            "measure": measure,
+            "denominator_band": band,
+            "denominator": np.where(ok, pop, np.nan),
+            "rate": np.where(ok & (low == high), low * scale, np.nan),
+            "rate_low": np.where(ok, low * scale, np.nan),
+            "rate_high": np.where(ok & finite_high, high * scale, np.nan),
+        }
+        for level, suffix in ((0.95, "95"), (0.998, "998")):
+            lcl, ucl = _limits(low, high, pop, proportion, ok, level)
+            cols[f"lcl_{suffix}"] = np.where(ok, lcl * scale, np.nan)
+            cols[f"ucl_{suffix}"] = np.where(ok & finite_high, ucl * scale, np.nan)
+    cols["ci_method"] = np.array(
+        [_ci_method(ok[k], proportion[k], low[k], high[k]) for k in range(n)], dtype=object
+    )
+    why = np.full(n, "", dtype=object)
+    why[~has_band] = "no denominator"
+    why[has_band & suppressed] = "suppressed"
+    why[has_band & ~suppressed & ~(pop > 0)] = "no population"
+    vs95, vs998 = why.copy(), why.copy()
+    compared = ok & ~is_total & (loc != UNASSIGNED)
+    if compared.any():
+        totals = table[is_total].drop_duplicates("indicator").set_index("indicator")
+        tot_low = totals["count_low"].reindex(ind).to_numpy(dtype=float)
+        tot_high = totals["count_high"].reindex(ind).to_numpy(dtype=float)
+        # Lower bounds add up exactly, and so do upper bounds (NaN when unbounded).
+        rest_low, rest_high, rest_pop = tot_low - low, tot_high - high, borough_pop - pop
+        c = compared
+        verdicts = compare_bounded_arrays(
+            low[c], high[c], pop[c], rest_low[c], rest_high[c], rest_pop[c], proportion[c]
         )
+        vs95[c], vs998[c] = verdicts[0.95], verdicts[0.998]
+    cols["vs_rest_95"], cols["vs_rest_998"] = vs95, vs998
+    out = table.copy()
     for col in RATE_COLUMNS:
-        out[col] = [r[col] for r in rows]
+        out[col] = cols[col]
     missing = sorted({ind for ind, band in bands.items() if band not in population.columns})
     out.attrs.update(
         {
@@ -148,87 +207,40 @@ def add_rates(
     return out
 
 
-def _rate_row(
-    rec: dict[str, Any],
-    band: str,
-    population: pd.DataFrame,
-    members: dict[str, list[str]],
-    total: dict[str, Any],
-    multiplier: float,
-    statistic: str = "rate",
-) -> dict[str, Any]:
-    proportion = statistic == "proportion"
+def _ci_method(ok: bool, proportion: bool, low: float, high: float) -> str:
+    if not ok:
+        return ""
     if proportion:
-        multiplier = 100.0  # a percentage, whatever --per says
-    measure = "%" if proportion else f"per {multiplier:,.0f}"
-    empty: dict[str, Any] = dict.fromkeys(RATE_COLUMNS, math.nan)
-    empty.update(
-        {
-            "measure": measure,
-            "denominator_band": band,
-            "ci_method": "",
-            "vs_rest_95": "",
-            "vs_rest_998": "",
-        }
-    )
-    if band not in population.columns:
-        empty["vs_rest_95"] = empty["vs_rest_998"] = "no denominator"
-        return empty
-    if rec.get("disclosure") == "suppressed":
-        # A rate, its limits and its comparison would each give the hidden count away.
-        empty["vs_rest_95"] = empty["vs_rest_998"] = "suppressed"
-        return empty
-    borough_pop = float(population[band].sum())
-    if rec["is_total"]:
-        pop = borough_pop
-    else:
-        pop = float(population.loc[members.get(rec["locality"], []), band].sum())
-    if pop <= 0:
-        empty["vs_rest_95"] = empty["vs_rest_998"] = "no population"
-        return empty
-    low, high = float(rec["count_low"]), float(rec["count_high"])
-    scale = multiplier / pop
-    row: dict[str, Any] = {
-        "measure": measure,
-        "denominator_band": band,
-        "denominator": pop,
-        "rate": low * scale if low == high else math.nan,
-        "rate_low": low * scale,
-        "rate_high": high * scale if math.isfinite(high) else math.nan,
-    }
-    methods = set()
-    for level, suffix in ((0.95, "95"), (0.998, "998")):
-        if proportion:
-            # Wilson limits are fractions; scale them as counts so the lines below agree.
-            lcl = wilson_ci(min(low, pop), pop, level)[1] * pop
-            ucl = (
-                wilson_ci(min(high, pop), pop, level)[2] * pop if math.isfinite(high) else math.nan
-            )
-            methods.add("Wilson")
-        else:
-            lcl, _, m1 = count_limits(low, level)
-            methods.add(m1)
-            if math.isfinite(high):
-                _, ucl, m2 = count_limits(high, level)
-                methods.add(m2)
-            else:
-                ucl = math.nan
-        row[f"lcl_{suffix}"] = lcl * scale
-        row[f"ucl_{suffix}"] = ucl * scale
-    row["ci_method"] = " / ".join(sorted(methods))
-    if rec["is_total"] or rec["locality"] == UNASSIGNED:
-        row["vs_rest_95"] = row["vs_rest_998"] = ""
-        return row
-    # Lower bounds add up exactly, and so do upper bounds (NaN when unbounded).
-    rest_low = float(total["count_low"]) - low
-    rest_high = float(total["count_high"]) - high
-    rest_pop = borough_pop - pop
-    for level, suffix in ((0.95, "95"), (0.998, "998")):
-        row[f"vs_rest_{suffix}"] = compare_bounded(
-            low, high, pop, rest_low, rest_high, rest_pop, level,
-            test=compare_proportions if proportion else None,
-        )  # fmt: skip
-    return row
+        return "Wilson"
+    methods = {"exact Poisson" if low < BYAR_FROM else "Byar"}
+    if math.isfinite(high):
+        methods.add("exact Poisson" if high < BYAR_FROM else "Byar")
+    return " / ".join(sorted(methods))
+
+
+def _limits(
+    low: np.ndarray, high: np.ndarray, pop: np.ndarray, proportion: np.ndarray, ok: np.ndarray,
+    level: float,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Lower limits from the lowest possible count, upper from the highest, as counts: exact
+    Poisson / Byar for rates (:func:`count_limits`), Wilson for proportions (:func:`wilson_ci`,
+    scaled to counts so the lines agree)."""
+    import numpy as np
+
+    lcl, ucl = np.full(low.shape, np.nan), np.full(low.shape, np.nan)
+    rates = ok & ~proportion
+    if rates.any():
+        lcl[rates] = count_limit_arrays(low[rates], level, upper=False)
+        h = rates & np.isfinite(high)
+        ucl[h] = count_limit_arrays(high[h], level, upper=True)
+    props = ok & proportion
+    if props.any():
+        n = pop[props]
+        lcl[props] = wilson_arrays(np.minimum(low[props], n), n, level)[0] * n
+        h = props & np.isfinite(high)
+        n = pop[h]
+        ucl[h] = wilson_arrays(np.minimum(high[h], n), n, level)[1] * n
+    return lcl, ucl
 
 
 def ward_rates(
