@@ -207,6 +207,15 @@ def render_funnel(
         named = f" Named: {level}s outside the 95% limits"
         named += f" ({len(points)} points, too many to name all)." if level == "locality" else "."
     what = "percentage" if proportion else "rate"
+    if level == "ward":
+        areas = int((data.values["indicator"] == ind.id).sum())
+    else:
+        from localitymap.model.rollup import UNASSIGNED
+
+        body = (table["indicator"] == ind.id) & ~table["is_total"]
+        areas = int((body & table["locality"].ne(UNASSIGNED)).sum())
+    if areas > len(points):  # a hidden count has no point: say so, or the plot looks complete
+        named += f" {areas - len(points)} {level}(s) with a suppressed count are not shown."
     fig = draw_funnel(
         points, borough_rate, limits, grid,
         title=f"{ind.label}: {what} by {level}{', ' + period if period else ''}",
