@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap.errors import InputError, Report
 from localitymap.inputs.files import (
@@ -414,23 +414,34 @@ def validate_indicators(
     register = register or load_register()
     catalogue = list(catalogue) if catalogue is not None else load_catalogue()
     report = Report()
-    parsed = _Parsed()
     files = data_files(Path(path) if path is not None else default_data_path(period))
-    for f in files:
-        try:
-            table = read_table(f, sheet)
-        except InputError as exc:
-            report.add(exc.message, hint=exc.hint)
-            continue
-        log.info(
-            "read %s: %d rows, %s", table.source, len(table.rows), table.sheet or table.encoding
-        )
-        hint = None
-        if table.sheets and sheet is None and _find_header(table, ward_column) is None:
-            hint = _sheet_hint(f, table, ward_column)
-        _parse_table(
-            table, register, catalogue, parsed, report, ward_column, suppressed_range, hint
-        )
+    key = _parse_key(files, register, catalogue, sheet, ward_column, suppressed_range)
+    cached = _PARSED.get(key) if key is not None else None
+    if cached is not None:
+        # The same files, unchanged, read the same way: a multi-period file is parsed once for
+        # all its periods (a comparison or trend asks for each period in turn).
+        parsed, problems = cached
+        report.extend(problems)
+    else:
+        parsed = _Parsed()
+        for f in files:
+            try:
+                table = read_table(f, sheet)
+            except InputError as exc:
+                report.add(exc.message, hint=exc.hint)
+                continue
+            log.info(
+                "read %s: %d rows, %s", table.source, len(table.rows), table.sheet or table.encoding
+            )
+            hint = None
+            if table.sheets and sheet is None and _find_header(table, ward_column) is None:
+                hint = _sheet_hint(f, table, ward_column)
+            _parse_table(
+                table, register, catalogue, parsed, report, ward_column, suppressed_range, hint
+            )
+        if key is not None:
+            _PARSED.clear()  # one exercise's files at a time: memory stays that of one read
+            _PARSED[key] = (parsed, list(report.problems))
     before = len(report.errors)
     chosen = _choose_period(parsed, period, report)
     records = [r for r in parsed.records if chosen is None or r.period in (chosen, "")]
@@ -465,6 +476,23 @@ def validate_indicators(
     data.paths = list(files)
     data.all_periods = list(parsed.periods_in_order)
     return data, report
+
+
+#: The last parse, by what it was read from and how (see :func:`_parse_key`).
+_PARSED: dict[tuple[Any, ...], tuple[_Parsed, list[Any]]] = {}
+
+
+def _parse_key(
+    files: list[Path], register: WardRegister, catalogue: list[Indicator], sheet: str | None,
+    ward_column: str | None, suppressed_range: tuple[int, int | None],
+) -> tuple[Any, ...] | None:  # fmt: skip
+    """What a parse depends on: each file's identity and stamp, and every reading option."""
+    try:
+        stamps = tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    except OSError:
+        return None
+    return (stamps, register.codes, register.names, tuple(catalogue), sheet, ward_column,
+            tuple(suppressed_range))  # fmt: skip
 
 
 def read_indicators(path: Path | str | None = None, **options: object) -> IndicatorData:
