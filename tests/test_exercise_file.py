@@ -99,3 +99,17 @@ def test_read_exercise_names_a_missing_file(tmp_path):
     with pytest.raises(InputError) as exc:
         read_exercise(tmp_path / "nope.toml")
     assert "localitymap init" in exc.value.one_line()
+
+
+def test_verify_reads_the_exercise_folder_of_init_s_layout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert runner.invoke(app, ["report", "--no-rates"]).exit_code == 0
+    result = runner.invoke(app, ["verify", "outputs/report.docx.manifest.json"])
+    assert result.exit_code == 0, result.output
+    assert "current: report.docx still matches its inputs" in result.stdout
+    (tmp_path / "localitymap.toml").write_text(
+        (tmp_path / "localitymap.toml").read_text().replace("Children's services", "Demand")
+    )
+    stale = runner.invoke(app, ["verify", "outputs/report.docx.manifest.json"])
+    assert stale.exit_code == 3 and "changed" in stale.stdout

@@ -15,8 +15,8 @@ def verify_command(
         list[Path] | None,
         typer.Option(
             "--allow",
-            help="Also check inputs in this folder (only the manifest's own folder and the "
-            "bundled data are read otherwise). Repeatable.",
+            help="Also check inputs in this folder (otherwise only the manifest's own folder, the "
+            "bundled data and the folder of localitymap.toml here are read). Repeatable.",
         ),
     ] = None,
 ) -> None:
@@ -28,9 +28,16 @@ def verify_command(
     Example: localitymap verify report.docx.manifest.json
     """
     from localitymap.errors import EXIT_VALIDATE, visible
+    from localitymap.inputs.exercise_file import find_exercise_file
     from localitymap.publication.manifest import verify
 
-    result = verify(manifest, allow=tuple(allow or ()))
+    folders = list(allow or ())
+    # The exercise you run from is yours, not the manifest's claim: its folder (where the data
+    # and exercise file of `localitymap init`'s layout live) is read too.
+    here = find_exercise_file()
+    if here is not None:
+        folders.append(here.parent)
+    result = verify(manifest, allow=tuple(folders))
     doc = result["manifest"]
     for check in result["checks"]:
         typer.echo(f"{check['status']:>9}  {visible(check['role']):<13} {visible(check['path'])}")
