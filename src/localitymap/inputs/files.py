@@ -424,3 +424,28 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def match_columns(headers: list[str], stems: dict[str, list[str]]) -> dict[str, str]:
+    """Which header holds each role: the first header (case and spacing aside) matching one of
+    the role's patterns, in the order the patterns are given, each header used once. Extracts and
+    directories rename their columns by vintage, so roles are found by stem, not by name.
+
+    >>> match_columns(["PCDS", "east 1m"], {"postcode": [r"pcds?"], "easting": [r"(os)?east_?1m"]})
+    {'postcode': 'PCDS', 'easting': 'east 1m'}
+    """
+    import re
+
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    keys = {h: h.strip().lower().replace(" ", "_") for h in headers}
+    for role, patterns in stems.items():
+        for pattern in patterns:
+            hit = next(
+                (h for h, k in keys.items() if h not in used and re.fullmatch(pattern, k)), None
+            )
+            if hit is not None:
+                found[role] = hit
+                used.add(hit)
+                break
+    return found

@@ -112,19 +112,9 @@ def find_directory_columns(headers: list[str]) -> dict[str, str]:
     >>> roles["easting"], roles["usertype"], roles["grid"]
     ('oseast1m', 'usertype', 'osgrdind')
     """
-    found: dict[str, str] = {}
-    used: set[str] = set()
-    keys = {h: h.strip().lower() for h in headers}
-    for role, patterns in DIRECTORY_STEMS.items():
-        for pattern in patterns:
-            hit = next(
-                (h for h, k in keys.items() if h not in used and re.fullmatch(pattern, k)), None
-            )
-            if hit is not None:
-                found[role] = hit
-                used.add(hit)
-                break
-    return found
+    from localitymap.inputs.files import match_columns
+
+    return match_columns(headers, DIRECTORY_STEMS)
 
 
 @dataclass

@@ -67,19 +67,9 @@ def find_columns(headers: list[str]) -> dict[str, str]:
     >>> find_columns(["addr_person_id", "addr_address_start_date", "Postcode"])
     {'person_id': 'addr_person_id', 'start': 'addr_address_start_date', 'postcode': 'Postcode'}
     """
-    found: dict[str, str] = {}
-    used: set[str] = set()
-    keys = {h: h.strip().lower().replace(" ", "_") for h in headers}
-    for role, patterns in _STEMS.items():
-        for pattern in patterns:
-            hit = next(
-                (h for h, k in keys.items() if h not in used and re.fullmatch(pattern, k)), None
-            )
-            if hit is not None:
-                found[role] = hit
-                used.add(hit)
-                break
-    return found
+    from localitymap.inputs.files import match_columns
+
+    return match_columns(headers, _STEMS)
 
 
 def read_ssd_address(path: Path | str | IO[str]) -> pd.DataFrame:
