@@ -331,3 +331,35 @@ def test_under_nhsd_every_published_count_is_zero_or_a_multiple_of_five_from_ten
     total = neet[neet.is_total]["count"].iloc[0]
     assert total == 410 and neet[~neet.is_total]["count"].sum() == 405
     assert np.allclose(neet[~neet.is_total]["share"], neet[~neet.is_total]["count"] / total)
+
+
+def test_protection_stays_near_minimal_when_a_pinned_sibling_needs_widening(tmp_path):
+    # North West's wards hold 1, 1, 1 and 0 child protection plans; every other ward 0 or 5+.
+    # Hiding North West and its three wards pins North West by subtraction from the borough, so a
+    # sibling locality is hidden; that sibling is then pinned by its own shown wards, so one of
+    # its wards goes too. Six cells suffice; an earlier version hid all 6 localities and the
+    # borough total (15 of 35 cells), widening a fresh sibling every round.
+    from localitymap.exercise import Exercise
+    from localitymap.inputs.wards import load_register
+
+    reg = load_register()
+    scheme = load_scheme("icn6", reg)
+    cp = {"North West": [1, 1, 1, 0], "North East": [5, 6, 0, 7]}
+    rows = []
+    for loc, codes in scheme.localities.items():
+        for k, code in enumerate(codes):
+            rows.append({"ward": reg.name_of(code), "cp_plans": cp.get(loc, [5 + k] * 9)[k]})
+    pd.DataFrame(rows).to_csv(tmp_path / "d.csv", index=False)
+    ex = Exercise(scheme="icn6", data=tmp_path / "d.csv", disclosure="threshold5")
+    cells = ex.protection.cells
+    hidden = cells[cells.status == "suppressed"]
+    assert len(hidden) == 6
+    assert set(hidden[hidden.level == "locality"]["area"]) == {"North West", "North East"}
+    assert (cells[cells.level == "total"]["status"] == "shown").all()
+    # ...and still no hidden count can be narrowed below "1 to 4" (independent attacker).
+    table, wards = ex.table(), ex.ward_values
+    bounds, sums = published_knowledge(table, wards, scheme, "cp_plans")
+    narrowed = propagate(bounds, sums)
+    for key, (lo, hi) in narrowed.items():
+        if bounds[key] == (1.0, math.inf):
+            assert hi - lo + 1 >= 4, (key, lo, hi)

@@ -72,10 +72,10 @@ class Exercise:
         default_disclosure: str = "none",
         **overrides: Any,
     ) -> None:
-        base = settings or ExerciseSettings()
-        self.settings = base.merged(**overrides)
-        if self.settings.disclosure is None:
-            self.settings.disclosure = default_disclosure
+        base = (settings or ExerciseSettings()).merged(**overrides)
+        if base.disclosure is None:
+            base = base.merged(disclosure=default_disclosure)
+        self.settings = base
         #: Warnings and notes about the inputs, as :class:`~localitymap.errors.Problem` rows.
         self.notes: list[Problem] = []
 
@@ -93,17 +93,37 @@ class Exercise:
         settings = read_exercise(found) if found is not None else ExerciseSettings()
         return cls(settings, default_disclosure=default_disclosure, **overrides)
 
-    def at_period(self, period: str, data: Path | None = None) -> Exercise:
-        """The same exercise for another period (same scheme, policy, register and catalogue)."""
-        return Exercise(
+    def at_period(self, period: str | None, data: Path | None = None) -> Exercise:
+        """The same exercise for another period (same scheme, policy, register and catalogue);
+        ``data`` for a period held in another file (``period`` None: its latest). Notes about
+        its inputs join this exercise's."""
+        other = Exercise(
             dataclasses.replace(self.settings, period=period, data=data or self.settings.data)
         )
+        other.notes = self.notes
+        return other
+
+    def periods(self) -> list[str]:
+        """The periods up to and including this exercise's, oldest first (in time, as the
+        reader orders them; the bundled data: every snapshot)."""
+        from localitymap.inputs.indicators import bundled_periods
+
+        every = bundled_periods() if self.settings.data is None else list(self.data.all_periods)
+        mine = self.data.period
+        return every[: every.index(mine) + 1] if mine in every else [p for p in every if p]
+
+    def previous_period(self) -> str | None:
+        """The period to compare with: the exercise file's ``previous_period``, else the one
+        before this exercise's in the data."""
+        earlier = self.periods()[:-1]
+        return self.settings.previous_period or (earlier[-1] if earlier else None)
 
     # -- inputs ----------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def policy(self) -> Policy:
-        """The disclosure policy every output of this exercise is made under."""
+        """The disclosure policy every output of this exercise is made under (decided once, like
+        the protection that applies it)."""
         from localitymap.publication.disclosure import get_policy
 
         return get_policy(self.settings.disclosure or "none")
@@ -412,21 +432,19 @@ class Exercise:
         protected under the same policy, changes worked out from published figures only."""
         from localitymap.statistics.compare import compare
 
-        after_ex = (
-            self
-            if after is None or after == self.data.period
-            else self.at_period(after, data_after)
-        )
+        if data_after is not None:  # the later period in a file of its own (None: its latest)
+            after_ex = self.at_period(after, data_after)
+        elif after is None or after == self.data.period:
+            after_ex = self
+        else:
+            after_ex = self.at_period(after)
         before_ex = self.at_period(before)
         first = before_ex.table(rates=rates, indicators=indicators)
         second = after_ex.table(rates=rates, indicators=indicators)
         history = [first, second]
         if data_after is None:
-            from localitymap.inputs.indicators import bundled_periods
-
-            periods = bundled_periods() if self.settings.data is None else after_ex.data.all_periods
             end = after_ex.data.period or ""
-            series = [p for p in periods if p <= end]
+            series = after_ex.periods()
             if len(series) > 2:
                 history = [
                     first if p == before else second if p == end

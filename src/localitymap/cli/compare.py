@@ -61,10 +61,11 @@ def compare_command(
         raise typer.BadParameter(
             f"{fmt_value} needs --output FILE.{fmt_value}", param_hint="--format"
         )
-    before = before or ex.settings.previous_period
+    before = before or ex.previous_period()
     if before is None:
         raise typer.BadParameter(
-            "name the earlier period (or previous_period in localitymap.toml)", param_hint="BEFORE"
+            "name the earlier period (the data holds no period before this one)",
+            param_hint="BEFORE",
         )
     changes = ex.compare(before, after, rates=rates, indicators=indicator, data_after=data_after)
     status(ex)

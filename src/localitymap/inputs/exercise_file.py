@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,13 @@ _INDICATOR_KEYS = {"label", "short_label", "denominator", "statistic", "descript
 _TARGET_KEYS = {"target", "tolerance", "polarity", "unit"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExerciseSettings:
     """What an exercise is made from. ``None`` means "not stated": the built-in default applies
-    (bundled Croydon data, the latest period, the ward register of the data)."""
+    (bundled Croydon data, the latest period, the ward register of the data).
+
+    Frozen: an exercise caches its tables and its protection, so its settings cannot change under
+    them; :meth:`merged` and ``dataclasses.replace`` make new settings."""
 
     scheme: str | None = None
     data: Path | None = None
@@ -109,9 +112,7 @@ def read_exercise(path: Path) -> ExerciseSettings:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path.name}: not UTF-8 text", hint="save it as UTF-8") from None
-    settings = parse_exercise(text, path)
-    settings.sha256 = hashlib.sha256(raw).hexdigest()
-    return settings
+    return replace(parse_exercise(text, path), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def parse_exercise(text: str, path: Path) -> ExerciseSettings:

@@ -486,12 +486,19 @@ def _parse_key(
     files: list[Path], register: WardRegister, catalogue: list[Indicator], sheet: str | None,
     ward_column: str | None, suppressed_range: tuple[int, int | None],
 ) -> tuple[Any, ...] | None:  # fmt: skip
-    """What a parse depends on: each file's identity and stamp, and every reading option."""
+    """What a parse depends on: each file's path and content (a digest: a time stamp can be
+    coarse, or put back, and an edited file must never be served from the last parse), and every
+    reading option."""
+    import hashlib
+
     try:
-        stamps = tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+        stamps = []
+        for f in files:
+            with f.open("rb") as fh:
+                stamps.append((str(f.resolve()), hashlib.file_digest(fh, "sha256").hexdigest()))
     except OSError:
         return None
-    return (stamps, register.codes, register.names, tuple(catalogue), sheet, ward_column,
+    return (tuple(stamps), register.codes, register.names, tuple(catalogue), sheet, ward_column,
             tuple(suppressed_range))  # fmt: skip
 
 

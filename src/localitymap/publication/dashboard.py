@@ -338,11 +338,8 @@ def build_dashboard(
 def exercise_tables(ex: Exercise) -> list[pd.DataFrame]:
     """The publishable rollup with rates of every period the exercise holds up to its own, oldest
     first, each from the exercise at that period (same scheme, policy and inputs)."""
-    from localitymap.inputs.indicators import bundled_periods
-
     latest = ex.data.period
-    periods = bundled_periods() if ex.settings.data is None else list(ex.data.all_periods)
-    series = [p for p in periods if p and latest and p <= latest]
+    series = ex.periods()
     if len(series) < 2:
         return [ex.table(rates=True)]
     return [ex.table(rates=True) if p == latest else ex.at_period(p).table(rates=True)

@@ -343,10 +343,10 @@ def suppress(
         for c in con.cells:
             by_cell.setdefault(c, []).append(con)
     need = policy.min_values
+    k_low, k_high = known_bounds(low, high, status, policy)
     # Sums never link indicators, so each hierarchy is settled alone.
     for cells, cons in _components(n, constraints, [i for i in range(n) if is_primary[i]]):
         for _round in range(len(cells) + 1):
-            k_low, k_high = known_bounds(low, high, status, policy)
             f_low, f_high = tree_bounds(k_low, k_high, cons)
             exposed = [
                 c for c in cells
@@ -354,18 +354,44 @@ def suppress(
             ]  # fmt: skip
             if not exposed:
                 break
-            chosen: set[int] = set()
-            for t in exposed:
-                if any(c in chosen for con in by_cell.get(t, []) for c in con.cells):
-                    continue  # this round already widened a sum of t's; look again first
-                choice = _complement(t, by_cell.get(t, []), low, high, status, need)
-                if choice is not None:
-                    chosen.add(choice)
+            chosen = _complements(exposed, by_cell, low, high, status, need)
             if not chosen:
                 raise RuntimeError("disclosure control: a suppressed cell cannot be protected")
             for c in chosen:
                 status[c] = SUPPRESSED
+                k_low[c], k_high[c] = (1.0 if low[c] >= 1 else 0.0), math.inf
     return status, is_primary
+
+
+def _complements(
+    exposed: list[int],
+    by_cell: dict[int, list[Constraint]],
+    low: Sequence[float],
+    high: Sequence[float],
+    status: Sequence[str],
+    need: int,
+) -> set[int]:
+    """The cells to hide this round. A hidden cell pinned from below (the total of a sum whose
+    parts are all shown) is widened first, by one of its own parts: a neighbour exposed only
+    because of it will be free once it is, and widening that neighbour too would hide a further
+    sibling each round, up to the whole indicator. One complement per sum per round."""
+    pinned = [
+        t for t in exposed
+        if any(con.total == t and all(status[c] != SUPPRESSED for c in con.parts)
+               for con in by_cell.get(t, []))
+    ]  # fmt: skip
+    chosen: set[int] = set()
+    for t in pinned or exposed:
+        mine = by_cell.get(t, [])
+        if any(c in chosen for con in mine for c in con.cells):
+            continue  # this round already widened a sum of t's; look again first
+        below = [con for con in mine if con.total == t] if pinned else mine
+        choice = _complement(t, below, low, high, status, need)
+        if choice is None and pinned:
+            choice = _complement(t, mine, low, high, status, need)
+        if choice is not None:
+            chosen.add(choice)
+    return chosen
 
 
 def _complement(

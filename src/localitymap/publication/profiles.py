@@ -361,12 +361,7 @@ def exercise_profiles(
     """The profiles of an exercise: its publishable table with rates, the period before it (the
     exercise file's ``previous_period``, else the one before in the data) for the change, its
     population and boundaries."""
-    from localitymap.inputs.indicators import bundled_periods
-
-    latest = ex.data.period
-    periods = bundled_periods() if ex.settings.data is None else list(ex.data.all_periods)
-    earlier = [p for p in periods if p and latest and p < latest]
-    before = ex.settings.previous_period or (earlier[-1] if earlier else None)
+    before = ex.previous_period()
     previous = ex.at_period(before).table(rates=True) if before else None
     return build_profiles(
         ex.table(rates=True), ex.data, ex.scheme, ex.population, draw_map,
