@@ -219,13 +219,13 @@ def test_funnel_table_carries_limits_and_positions(rated):
     assert wards.attrs["method"] == "Poisson prediction limits as Fingertips"
     total = table[(table.indicator == "cp_plans") & table.is_total].iloc[0]
     row = wards.loc["Kenley"]
-    assert row["expected"] == pytest.approx(total["rate"] / 10_000 * row["population"])
-    lo, hi = funnel_count_limits([row["expected"]], 0.998)
+    assert row["expected_count"] == pytest.approx(total["rate"] / 10_000 * row["population"])
+    lo, hi = funnel_count_limits([row["expected_count"]], 0.998)
     assert (row["lower_998"], row["upper_998"]) == pytest.approx(
         (lo[0] / row["population"] * 10_000, hi[0] / row["population"] * 10_000)
     )
     assert set(wards.columns) >= {
-        "population", "expected", "lower_95", "upper_95", "lower_998", "upper_998",
+        "population", "expected_count", "lower_95", "upper_95", "lower_998", "upper_998",
         "position_95", "position_998",
     }  # fmt: skip
     assert set(wards["position_95"]) <= {"within", "above", "below", "uncertain", "suppressed"}

@@ -181,7 +181,10 @@ def test_rollup_gpkg_and_geojson_exports(tmp_path):
     assert "Crown copyright" in about["attribution"]
     gj = runner.invoke(app, ["rollup", "-s", "areas3", "-f", "geojson", "--level", "ward"])
     doc = json.loads(gj.stdout)
-    assert len(doc["features"]) == 28 and doc["localitymap"]["scheme"].endswith("(areas3)")
+    assert (
+        len(doc["features"]) == 28
+        and doc["localitymap"]["scheme"] == "Locality areas (three areas)"
+    )
     lon, lat = doc["features"][0]["geometry"]["coordinates"][0][0][0]
     assert -0.2 < lon < 0.0 and 51.2 < lat < 51.5  # WGS84, as GeoJSON requires
 

@@ -193,7 +193,7 @@ def test_proportion_funnels_are_binomial_in_percent_and_the_footer_says_wilson(w
     p = sum(counts.values()) / pop["persons_0_15"].sum()
     cw = f.loc["Central West"]
     n = cw["population"]
-    assert cw["expected"] == pytest.approx(p * n)  # a count, not a rate per 10,000 of one
+    assert cw["expected_count"] == pytest.approx(p * n)  # a count, not a rate per 10,000 of one
     assert cw["lower_95"] == pytest.approx(100 * (p - _z(0.95) * (p * (1 - p) / n) ** 0.5))
     assert cw["upper_998"] == pytest.approx(100 * (p + _z(0.998) * (p * (1 - p) / n) ** 0.5))
     assert cw["measure"] == "%" and cw["position_95"] == "above"

@@ -92,8 +92,9 @@ def allocate_command(
     if fmt == TableFormat.csv:
         from localitymap.renderers.planning import demand_label, frame_csv, header_lines
 
-        header = header_lines(result.attrs, f"{title}, {ex.scheme.name} ({ex.scheme.id})")
-        header.insert(1, f"Demand: {demand_label(result.attrs)}; period {ex.data.period}")
+        header = header_lines(result.attrs, f"{title}, {ex.scheme.name}")
+        when = f"; period {ex.data.period}" if ex.data.period else ""
+        header.insert(1, f"Demand: {demand_label(result.attrs)}{when}")
         prov = provenance(ex, table.attrs, ctx)
         if weights is not None:
             prov.files.append(("weights", weights))

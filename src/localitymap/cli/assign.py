@@ -159,7 +159,7 @@ def assign_command(
         f"# Counted by localitymap assign from {result.rows} input {result.unit}"
         + (f", addresses as at {as_at}" if ssd_address is not None else "")
         + f"; boundaries: {boundary_path.name if boundary_path else 'bundled'}.",
-        f"# Disclosure control: {policy.id}"
+        f"# Disclosure control: {policy.title}"
         + (
             f" (counts 1 to {policy.threshold} shown as {policy.symbol}; "
             f"rollup --suppressed-range 1-{policy.threshold} reads them as such)"

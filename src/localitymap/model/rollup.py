@@ -342,7 +342,7 @@ def _metadata(data: IndicatorData, scheme: Scheme, absent: list[str]) -> dict[st
     return {
         "scheme": scheme.id,
         "scheme_name": scheme.name,
-        "scheme_source": scheme.source,
+        "scheme_source": public_name(scheme.source),
         "period": data.period or "",
         # File names only: outputs are public, and a local folder is nobody's business.
         "sources": [public_name(x) for x in data.sources],

@@ -134,7 +134,7 @@ def build_profiles(
     symbol = str(a.get("disclosure_symbol", ""))
     policy = str(a.get("disclosure_policy", "") or "none")
     public = policy != "none"
-    period = period_label(str(a.get("period") or "")) or "period not stated"
+    period = period_label(str(a.get("period") or ""))
     before_label = (
         period_label(str(previous.attrs.get("period") or "")) if previous is not None else ""
     )
@@ -331,10 +331,7 @@ def _notes(
             "The indicator figures are ILLUSTRATIVE: invented for demonstration. They are not "
             "real children's-services data."
         )
-    notes.append(
-        f"Localities: {scheme.name} ({scheme.id}); each ward's whole count is assigned to its "
-        "locality."
-    )
+    notes.append(f"Localities: {scheme.name}; each ward's whole count is assigned to its locality.")
     if a.get("population_source"):
         notes.append("Population: ONS mid-year estimates (Open Government Licence v3.0).")
     if previous is not None:

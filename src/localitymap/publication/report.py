@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
+from localitymap.model.rollup import public_name
 from localitymap.publication.cells import (
     abbreviations_in,
     band_label,
@@ -231,11 +232,7 @@ def build_report(
                 [tab(f"Count by ward{when}", **_wards(table, data, scheme, wards))],
             )
         )
-    sections.append(
-        Section(
-            "Localities", [tab(f"Wards in each locality ({scheme.id})", **_scheme(scheme, data))]
-        )
-    )
+    sections.append(Section("Localities", [tab("Wards in each locality", **_scheme(scheme, data))]))
 
     notes = _notes(table, data, scheme, protection, boundaries, statement)
     sections.append(
@@ -295,7 +292,7 @@ def rollup_tables(table: pd.DataFrame) -> list[Table]:
     from localitymap.model.rollup import leaders
     from localitymap.publication.cells import period_label
 
-    period = period_label(str(table.attrs.get("period") or "")) or "period not stated"
+    period = period_label(str(table.attrs.get("period") or ""))
     parts = [
         (f"Count by locality, {period}", _counts(table)),
         ("Share of the borough total by locality", _shares(table)),
@@ -669,7 +666,7 @@ def _scheme(scheme: Scheme, data: IndicatorData) -> dict[str, Any]:
         "header": ["Locality", "Wards", "Ward names"],
         "rows": rows,
         "sheet": "Localities",
-        "notes": [f"Scheme: {scheme.name} ({scheme.id}). {scheme.source}".strip()],
+        "notes": [f"Localities: {scheme.name}, as defined in {public_name(scheme.source)}."],
     }
 
 

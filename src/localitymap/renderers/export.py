@@ -145,7 +145,7 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
         lines += [f"> **{caption(a)[0]}**", ""]
     lines += _md_table(wide(table, view), "Indicator")
     lines.append("")
-    lines.append(f"*Table: count · share of borough · rank, by locality ({a.get('scheme')}).*")
+    lines.append(f"*Table: count · share of borough · rank, by locality ({a.get('scheme_name')}).*")
     lines.append("")
     ld = leaders(table)
     lines += ["### Highest and second-highest locality", ""]
@@ -185,7 +185,7 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     facts = cover_facts(a)
     about = (
         f"Counts of children and young people known to children's services, by indicator, for "
-        f"each locality of {a.get('scheme_name')} ({a.get('scheme')}) in "
+        f"each locality of {a.get('scheme_name')} in "
         f"{str(a.get('authority', '')).split(' (')[0] or 'the authority'}, with each locality's "
         "share of the borough total, its rank and the highest and second-highest locality"
         + (", and rates per head of the population." if "rate" in table.columns else ".")
@@ -201,7 +201,7 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     ]
     return write_workbook(
         title=title,
-        subject=f"{a.get('scheme_name')} ({a.get('scheme')})",
+        subject=str(a.get("scheme_name")),
         warning=warning,
         cover=cover,
         notes=notes,
@@ -306,7 +306,7 @@ def geo_metadata(table: pd.DataFrame, attribution: str) -> dict[str, str]:
     return {
         "caption": " ".join(caption(a)),
         "illustrative": "yes" if a.get("illustrative") else "no",
-        "scheme": f"{a.get('scheme_name')} ({a.get('scheme')})",
+        "scheme": str(a.get("scheme_name")),
         "period": str(a.get("period", "")),
         "boundaries": str(a.get("boundaries", "")),
         "attribution": attribution,

@@ -75,7 +75,7 @@ def allocation_group(result: pd.DataFrame, scheme_name: str) -> Group:
     fte = a["unit"] == "FTE"
     d = 1 if fte else 0
     title = Text(
-        f"Locality posts: {scheme_name}, {a.get('period') or 'period not stated'} "
+        f"Locality posts: {scheme_name}{', ' + str(a['period']) if a.get('period') else ''} "
         f"({a['staff']:g} {a['unit']}, {a['flex']:.0%} borough pool)",
         style="bold",
     )
@@ -114,8 +114,8 @@ def need_group(result: pd.DataFrame, scheme_name: str) -> Group:
     """FTE and whole posts each locality needs at a caseload."""
     a = result.attrs
     title = Text(
-        f"Posts needed at {a['caseload'].per_fte:g} cases per FTE: {scheme_name}, "
-        f"{a.get('period') or 'period not stated'}",
+        f"Posts needed at {a['caseload'].per_fte:g} cases per FTE: {scheme_name}"
+        + (f", {a['period']}" if a.get("period") else ""),
         style="bold",
     )
     tab = _table([("Locality", "left"), ("Demand", "right"), ("FTE needed", "right"),

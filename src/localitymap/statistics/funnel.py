@@ -136,11 +136,11 @@ def funnel_table(
         exact = p["count_low"] == p["count_high"]
         rows.append(
             {
-                "indicator": ind.id, "name": p["name"], "population": p["denominator"],
-                "population_band": band,
+                "indicator": ind.label, "name": p["name"], "population": p["denominator"],
+                "population_band": band_words(band),
                 "count": p["count_low"] if exact else math.nan,
                 "value": p["rate_low"] if exact else math.nan, "measure": measure,
-                "expected": p["expected"],
+                "expected_count": p["expected"],
                 "lower_95": p["lower_95"], "upper_95": p["upper_95"],
                 "lower_998": p["lower_998"], "upper_998": p["upper_998"],
                 "position_95": _table_position(p["rate_low"], p["rate_high"], p["lower_95"], p["upper_95"]),
