@@ -125,3 +125,26 @@ def test_a_suppressed_locality_above_the_shown_ones_is_not_passed_over(tmp_path)
         "The locality with the highest number of child protection plans cannot be named: its "
         "figure is suppressed."
     ]
+
+
+def test_the_leaders_table_never_moves_a_shown_locality_up_past_suppressed_ones(tmp_path):
+    # Two localities' counts are hidden and rank above every shown one: neither first nor second
+    # place can be named, and the third-placed locality is not called "second".
+    import pandas as pd
+
+    from localitymap.exercise import Exercise
+    from localitymap.inputs.schemes import load_scheme
+    from localitymap.inputs.wards import load_register
+    from localitymap.model.rollup import leaders
+
+    reg = load_register()
+    scheme = load_scheme("icn6", reg)
+    rows = []
+    for loc, codes in scheme.localities.items():
+        for k, code in enumerate(codes):
+            hidden = loc in ("North West", "North East") and k == 0
+            rows.append({"ward": reg.name_of(code), "cp_plans": 3 if hidden else 0})
+    pd.DataFrame(rows).to_csv(tmp_path / "d.csv", index=False)
+    table = Exercise(scheme="icn6", data=tmp_path / "d.csv", disclosure="threshold5").table()
+    row = leaders(table).set_index("indicator").loc["cp_plans"]
+    assert (row["highest"], row["second"]) == ("[c]", "[c]") and not row["certain"]

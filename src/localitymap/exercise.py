@@ -271,9 +271,7 @@ class Exercise:
 
             keep = [find_indicator(self.data.indicators, name).id for name in indicators]
             table = table[table["indicator"].isin(keep)].reset_index(drop=True)
-            table.attrs = dict(self._public.attrs)
-            if rates:
-                table.attrs = dict(self._rated.attrs)
+            table.attrs = dict((self._rated if rates else self._public).attrs)
         return table
 
     @cached_property
@@ -285,12 +283,8 @@ class Exercise:
             out = self._public.copy()
             out.attrs = {**self._public.attrs, "rates_unavailable": self.no_rates_reason()}
             return out
-        denominators = {k: v["denominator"] for k, v in self.settings.indicators.items()
-                        if v.get("denominator")}  # fmt: skip
-        return add_rates(
-            self._public, self.data, self.scheme, pop,
-            denominators=denominators or None, multiplier=self.per,
-        )  # fmt: skip
+        # The exercise file's denominators are in the catalogue the data was read with.
+        return add_rates(self._public, self.data, self.scheme, pop, multiplier=self.per)
 
     def no_rates_reason(self) -> str:
         """Why rates cannot be worked out ("" when they can)."""

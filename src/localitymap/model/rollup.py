@@ -320,15 +320,19 @@ def leaders(table: pd.DataFrame) -> pd.DataFrame:
     for ind, recs in by_indicator.items():
         shown = [r for r in recs if not pd.isna(r["rank"])]
         first = [r for r in shown if r["rank"] == 1]
-        after = sorted({int(r["rank"]) for r in shown if r["rank"] > 1})
-        second = [r for r in shown if after and r["rank"] == after[0]]
+        # Competition ranks: second place is rank 2, or the rank after a tie for first.
+        place = len(first) + 1 if first else 2
+        second = [r for r in shown if r["rank"] == place]
+        hidden_second = not second and len(shown) < len(recs) and place <= len(recs)
         rows.append(
             {
                 "indicator": ind,
                 "label": recs[0]["label"],
                 "highest": " = ".join(r["locality"] for r in first) if first else hidden_mark,
                 "highest_share": first[0]["share"] if first else float("nan"),
-                "second": " = ".join(r["locality"] for r in second),
+                "second": " = ".join(r["locality"] for r in second)
+                if second or not hidden_second
+                else hidden_mark,
                 "second_share": second[0]["share"] if second else float("nan"),
                 "certain": all(r["rank_best"] == r["rank_worst"] for r in shown)
                 and len(shown) == len(recs),

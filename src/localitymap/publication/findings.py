@@ -110,7 +110,11 @@ def findings(table: pd.DataFrame) -> list[str]:
         if not solo:
             continue
         if len(solo) == len(service) and len(service) > 1:
-            what = f"for all {len(service)} service indicators"
+            what = (
+                "for both service indicators"
+                if len(service) == 2
+                else f"for all {len(service)} service indicators"
+            )
         else:
             what = "of " + _join([label[i] for i in solo])
         shares = [

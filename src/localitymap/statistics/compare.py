@@ -191,17 +191,3 @@ def _ci_changes(
     word = np.select([~finite, a_l > b_u, a_u < b_l], ["uncertain", "higher", "lower"], "similar")
     out[both] = word[both]
     return out
-
-
-def _ci_change(rb: dict[str, Any], ra: dict[str, Any]) -> str:
-    """Whether the 95% intervals of the two rates are apart (a change the data can show)."""
-    needed = ("lcl_95", "ucl_95")
-    if not all(k in rb and k in ra for k in needed):
-        return ""
-    if any(not math.isfinite(v) for v in (rb["lcl_95"], ra["lcl_95"], rb["ucl_95"], ra["ucl_95"])):
-        return "uncertain"
-    if ra["lcl_95"] > rb["ucl_95"]:
-        return "higher"
-    if ra["ucl_95"] < rb["lcl_95"]:
-        return "lower"
-    return "similar"
