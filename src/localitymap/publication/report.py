@@ -194,6 +194,7 @@ def build_report(
     sections.append(
         Section("Data sources, methods and notes", [Paragraph(n, "bullet") for n in notes])
     )
+    _last_grid[:] = [None, None]  # hold no table once the report is built
     return Document(doc_title, subtitle, status, warning, sections, notes, public, symbol)
 
 
@@ -245,11 +246,20 @@ def _count_cell(rec: dict[str, Any]) -> Cell:
     return Cell(rec["count_text"], value, "count" if value is not None else "text")
 
 
+#: The last table's grid: counts, shares, ranks and rates tables read the same records, and
+#: formatting them is a pass over the whole rollup (tens of thousands of rows nationally).
+_last_grid: list[Any] = [None, None]
+
+
 def _grid(table: pd.DataFrame) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
     """Localities in order, and each indicator's records with their display texts
     (:func:`~localitymap.publication.tables.cell_records`, so the report reads like every other output)."""
+    if _last_grid[0] is table:
+        return _last_grid[1]  # type: ignore[no-any-return]
     localities, rows = grid(cell_records(table))
-    return localities, {label: list(cells.values()) for label, cells in rows.items()}
+    result = localities, {label: list(cells.values()) for label, cells in rows.items()}
+    _last_grid[:] = [table, result]
+    return result
 
 
 def _counts(table: pd.DataFrame) -> dict[str, Any]:
