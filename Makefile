@@ -34,6 +34,7 @@ bytecode:
 # BENCH_QUICK=1 runs it at a fifth of the size.
 bench: $(STAMP) bytecode
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_assign.py
 	$(BIN)/python benchmarks/bench_national.py
 
 clean:

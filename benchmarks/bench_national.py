@@ -81,6 +81,7 @@ def ours_rates(x: dict[str, Any]) -> Any:
 
 def ours_compare(x: dict[str, Any]) -> Any:
     from localitymap.model.compare import compare
+
     from localitymap.model.rollup import rollup
 
     tables = [rollup(d, x["scheme"]) for d in x["data"]]

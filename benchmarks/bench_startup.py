@@ -67,6 +67,28 @@ CASES = [
         1.5,
     ),
     Case(
+        "allocate --staff 67",
+        [
+            str(BIN / "localitymap"),
+            "allocate",
+            "-s",
+            "icn6",
+            "--staff",
+            "67",
+            "--demand",
+            "cp_plans,cin_plans,lac",
+        ],
+        [sys.executable, "-c", "import pandas"],
+        1.5,
+    ),
+    Case(
+        # boundaries, shared borders and 40 restarts of the search, on top of geopandas
+        "design --k 6",
+        [str(BIN / "localitymap"), "design", "-s", "icn6", "--k", "6", "--balance", "cp_plans,lac"],
+        [sys.executable, "-c", "import geopandas"],
+        2.0,
+    ),
+    Case(
         "--help",
         [str(BIN / "localitymap"), "--help"],
         [sys.executable, "-c", "import typer, rich"],

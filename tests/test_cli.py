@@ -34,7 +34,11 @@ def test_rollup_table_is_readable_at_100_columns():
     cp = next(i for i, x in enumerate(lines) if x.lstrip().startswith("Child protection"))
     assert "113" in lines[cp] and "405" in lines[cp] and "27.9% #1" in lines[cp + 1]
     assert "Highest and second-highest locality" in text
-    assert result.stderr == ""
+    # No policy given: the output says so, and so does stderr.
+    assert "not for publication" in text.lower()
+    assert result.stderr == (
+        "warning: NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only.\n"
+    )
 
 
 def test_rollup_csv_to_stdout_is_only_the_csv():

@@ -16,9 +16,11 @@ from localitymap.errors import InputError
 from localitymap.inputs.indicators import bundled_periods, read_indicators
 from localitymap.inputs.schemes import load_scheme
 from localitymap.inputs.wards import load_register
-from localitymap.model.compare import compare
 from localitymap.model.rollup import TOTAL, rollup
+from localitymap.statistics.compare import compare
 from localitymap.statistics.rates import add_rates, read_population
+
+from .spreadsheet_guidance import check_workbook
 
 runner = CliRunner()
 
@@ -133,7 +135,10 @@ def test_compare_cli_formats(tmp_path):
     assert md.startswith("## What changed") and "86→99 +13 ▲ #2→1" in md
     out = tmp_path / "c.xlsx"
     assert runner.invoke(app, [*args, "-o", str(out)]).exit_code == 0
-    assert openpyxl.load_workbook(out).sheetnames == ["Cover", "Changes"]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Cover", "Contents", "Notes", "Changes"]
+    changes = check_workbook(wb)["Changes"]
+    assert len(changes) == 1 + 15 * 7 and "[x]" in {v for r in changes for v in r}
     assert runner.invoke(app, [*args, "-f", "gpkg"]).exit_code == 2
     assert runner.invoke(app, ["compare", "2019-02", "2017-02", "--scheme", "icn6"]).exit_code == 1
 
@@ -185,3 +190,27 @@ def test_compare_writes_geographic_formats(tmp_path):
     gj = runner.invoke(app, ["compare", "2019-02", "2020-02", "-s", "areas3", "-f", "geojson"])
     doc = json.loads(gj.stdout)
     assert len(doc["features"]) == 3 and doc["localitymap"]["periods"] == "2019-02 to 2020-02"
+
+
+def test_a_multi_period_file_is_parsed_once_for_a_whole_trend(tmp_path, monkeypatch):
+    import localitymap.inputs.indicators as indicators
+    from localitymap.exercise import Exercise
+
+    reg = load_register()
+    rows = [
+        {"period": f"{y}-02", "ward": reg.name_of(c), "cp_plans": 10 + (y + k) % 7}
+        for y in range(2016, 2026)
+        for k, c in enumerate(reg.codes)
+    ]
+    pd.DataFrame(rows).to_csv(tmp_path / "multi.csv", index=False)
+    calls = []
+    real = indicators.read_table
+    monkeypatch.setattr(indicators, "read_table", lambda *a, **k: calls.append(a) or real(*a, **k))
+    changes = Exercise(scheme="icn6", data=tmp_path / "multi.csv").compare("2024-02")
+    assert changes.attrs["trend_periods"] == 10 and len(calls) == 1
+    # A changed file is read again, not served from the last parse.
+    (tmp_path / "multi.csv").write_text(
+        (tmp_path / "multi.csv").read_text().replace(",10\n", ",11\n")
+    )
+    Exercise(scheme="icn6", data=tmp_path / "multi.csv").data  # noqa: B018
+    assert len(calls) == 2

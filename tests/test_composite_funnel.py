@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import pandas as pd
 import pytest
@@ -13,8 +14,9 @@ from localitymap.errors import InputError, InvalidInput
 from localitymap.inputs.indicators import read_indicators
 from localitymap.inputs.schemes import load_scheme
 from localitymap.model.rollup import rollup
+from localitymap.renderers.figures import render_funnel
 from localitymap.statistics.composite import composite, load_weights
-from localitymap.statistics.funnel import funnel_points, render_funnel
+from localitymap.statistics.funnel import funnel_points
 from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
@@ -123,15 +125,87 @@ def test_composite_and_funnel_cli(tmp_path):
     csv = runner.invoke(
         app, ["composite", "-s", "icn6", "-w", "toxic_trio", "--basis", "rate", "-f", "csv"]
     )
-    df = pd.read_csv(io.StringIO(csv.stdout))
+    assert csv.stdout.startswith("# NOT FOR PUBLICATION")
+    df = pd.read_csv(io.StringIO(csv.stdout), comment="#")
     assert (
         df.loc[df["rank"] == 1, "locality"].item() == "Central East"
         and (df["basis"] == "rate").all()
     )
     out = tmp_path / "f.png"
-    result = runner.invoke(app, ["funnel", "-i", "cp_plans", "-o", str(out), "--dpi", "72"])
+    result = runner.invoke(
+        app, ["funnel", "-s", "icn6", "-i", "cp_plans", "-o", str(out), "--dpi", "72"]
+    )
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def _funnel_figure(monkeypatch, rated, indicator, level):
+    import localitymap.renderers.maps as maps
+
+    table, data, pop = rated
+    seen = {}
+
+    def keep(fig, fmt, dpi=200):
+        seen["fig"] = fig
+        return b""
+
+    monkeypatch.setattr(maps, "save", keep)
+    render_funnel(table, data, pop, indicator, level=level)
+    return seen["fig"]
+
+
+@pytest.mark.parametrize("indicator", ["neet", "cp_plans", "early_help"])
+def test_funnel_labels_overlap_nothing_and_axes_have_thousands_separators(
+    monkeypatch, rated, indicator
+):
+    fig = _funnel_figure(monkeypatch, rated, indicator, "ward")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    from matplotlib.text import Text
+
+    boxes = [Text.get_window_extent(t, renderer) for t in ax.texts]  # the words, not the leader
+    assert boxes
+    for i, a in enumerate(boxes):
+        assert all(not a.overlaps(b) for b in boxes[i + 1 :]), ax.texts[i].get_text()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    big = [t for t in ticks if t and float(t.replace(",", "")) >= 1000]
+    assert big and all("," in t for t in big)
+
+
+def test_points_beyond_99_8_are_filled_and_beyond_95_only_hollow(monkeypatch, rated):
+    fig = _funnel_figure(monkeypatch, rated, "early_help", "locality")
+    ax = fig.axes[0]
+    marks = {
+        line.get_label(): line.get_markerfacecolor()
+        for line in ax.get_lines()
+        if line.get_marker() in ("^", "v") and not line.get_label().startswith("_")
+    }
+    assert any("99.8%" in k for k in marks), marks
+    for label, face in marks.items():
+        assert (face == "white") == label.endswith("only"), (label, face)
+
+
+@pytest.mark.parametrize("indicator", ["neet", "cp_plans", "lac"])
+def test_locality_funnel_labels_cross_no_line(monkeypatch, rated, indicator):
+    import numpy as np
+    from matplotlib.text import Text
+
+    fig = _funnel_figure(monkeypatch, rated, indicator, "locality")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    for line in ax.get_lines():
+        xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+        if len(xy) > 1:  # limit curves and the borough line (points are checked by placement)
+            xy = np.vstack([np.linspace(a, b, 50) for a, b in itertools.pairwise(xy)])
+        for t in ax.texts:
+            box = Text.get_window_extent(t, renderer)
+            hit = (
+                (xy[:, 0] > box.x0)
+                & (xy[:, 0] < box.x1)
+                & (xy[:, 1] > box.y0)
+                & (xy[:, 1] < box.y1)
+            )
+            assert not hit.any(), (t.get_text(), line.get_label())
 
 
 def test_funnel_table_carries_limits_and_positions(rated):

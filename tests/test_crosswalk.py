@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from localitymap.cli import app
 from localitymap.errors import InvalidInput, Report
-from localitymap.inputs.crosswalk import (
+from localitymap.inputs.indicators import Indicator, IndicatorData, read_indicators
+from localitymap.inputs.wards import load_register
+from localitymap.model.crosswalk import (
     Lookup,
     crosswalk,
     lookup_from_boundaries,
@@ -23,8 +25,6 @@ from localitymap.inputs.crosswalk import (
     split_range,
     to_csv,
 )
-from localitymap.inputs.indicators import Indicator, IndicatorData, read_indicators
-from localitymap.inputs.wards import load_register
 from localitymap.model.geo import load_boundaries
 
 TARGET = load_register()

@@ -197,7 +197,8 @@ def _one_ward_each(counts: list[int]) -> IndicatorData:
 
 def test_every_policy_is_documented_and_unknown_names_are_refused():
     for p in POLICIES.values():
-        assert p.id in statement(p) and len(p.description) > 40
+        # Public text names the policy in words, never by its id.
+        assert p.title in statement(p) and p.id not in statement(p) and len(p.description) > 40
     assert not get_policy("none").public and get_policy("nhsd").public
     with pytest.raises(InputError) as exc:
         get_policy("threshold10")
@@ -209,13 +210,14 @@ def test_rounding_is_half_up_to_five():
 
 
 def test_a_lone_hidden_cell_in_a_sum_gets_its_smallest_useful_sibling_hidden_too():
-    # 50 = 3 + 1 + 8 + 38: 3 and 1 are primary; together they would read as 4 = 3 + 1, which
-    # leaves 3 ambiguous (1+3, 2+2, 3+1), so no further cell is needed.
+    # 50 = 3 + 1 + 8 + 38: 3 and 1 are primary; hidden together they would read as 4 = 3 + 1,
+    # leaving each only 1 to 3 (three values, fewer than the "1 to 4" the policy claims), so the
+    # smallest sibling that gives enough room (8) is hidden too: 12 = ? + ? + ?, each 1 to 10.
     status, primary = suppress(
         [50, 3, 1, 8, 38], [50, 3, 1, 8, 38], [Constraint(0, [1, 2, 3, 4])], T5
     )
     assert primary == [False, True, True, False, False]
-    assert status == ["shown", "suppressed", "suppressed", "shown", "shown"]
+    assert status == ["shown", "suppressed", "suppressed", "suppressed", "shown"]
     # 21 = 1 + 1 + 19: two hidden 1s would add up to 2, which only 1 + 1 makes, so the sibling
     # is hidden too (not the total, which readers need more).
     status, _ = suppress([21, 1, 1, 19], [21, 1, 1, 19], [Constraint(0, [1, 2, 3])], T5)
@@ -298,7 +300,8 @@ def test_bundled_data_with_many_small_counts_still_reconciles_and_hides_them():
     table = rollup(small, scheme)
     prot = protect(table, "threshold5", data=small, scheme=scheme)
     summary = prot.summary()
-    assert summary["suppressed"] > 100 and 0 < summary["secondary"] < summary["suppressed"]
+    assert summary["suppressed"] > 100 and "secondary" not in summary  # never published
+    assert 0 < prot.secondary_count() < summary["suppressed"]
     pub = public_table(table, prot)
     wards = public_wards(prot, small)
     for ind in pub.indicator.unique():

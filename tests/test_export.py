@@ -7,11 +7,14 @@ import time
 import openpyxl
 import pytest
 
-from localitymap.errors import OutputExists
+from localitymap.errors import OutputError, OutputExists
+from localitymap.inputs.indicators import read_indicators
+from localitymap.inputs.schemes import load_scheme
 from localitymap.model.rollup import rollup
 from localitymap.renderers.export import render, to_csv, to_json, write_atomic
 
 from .conftest import FEB2019, GOLDEN, update_golden
+from .spreadsheet_guidance import check_workbook, table_top
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +48,38 @@ def test_xlsx_export_matches_golden_cells(table):
     _check_golden("rollup_icn6_xlsx.json", json.dumps(cells, indent=1, ensure_ascii=False) + "\n")
 
 
-def test_xlsx_layout_for_accessibility(table):
+def test_xlsx_follows_the_government_spreadsheet_guidance(table):
     wb = openpyxl.load_workbook(io.BytesIO(render(table, "xlsx")))
-    assert wb.sheetnames == ["Cover", "Counts", "Shares", "Ranks", "Data"]
-    assert "ILLUSTRATIVE DATA" in wb["Cover"]["A3"].value
-    for name in ["Counts", "Shares", "Ranks", "Data"]:
-        ws = wb[name]
-        assert not ws.merged_cells.ranges
-        assert ws.freeze_panes == "B2" and all(c.font.bold for c in ws[1])
-    counts = wb["Counts"]
-    assert counts["A4"].value == "Child protection plans" and counts["D4"].value == 113
-    assert isinstance(counts["D4"].value, int)
+    tables = check_workbook(wb)
+    assert list(tables) == ["Contents", "Notes", "Counts", "Shares", "Ranks", "Highest"]
+    assert "ILLUSTRATIVE DATA" in wb["Cover"]["A2"].value
+    assert ["Child protection plans", "Central West", 113, 113, 113] in tables["Counts"]
     shares = wb["Shares"]
-    assert shares["D4"].number_format == "0.0%" and shares["D4"].value == pytest.approx(113 / 405)
+    top = table_top(shares)
+    assert shares.cell(row=top + 1, column=1).value == "Early help open cases"
+    row = next(r for r in shares.iter_rows(min_row=top + 1) if r[0].value == "Child protection plans"
+               and r[1].value == "Central West")  # fmt: skip
+    assert row[2].number_format == "0.0%" and row[2].value == pytest.approx(113 / 405)
+
+
+def test_rollup_xlsx_with_rates_and_suppression_meets_the_guidance(tmp_path):
+    from localitymap.publication.disclosure import protect, public_table
+    from localitymap.statistics.rates import add_rates, read_population
+
+    v = read_indicators(FEB2019).values
+    small = v.pivot(index="ward_code", columns="indicator", values="low") // 9
+    small.astype(int).reset_index().to_csv(tmp_path / "small.csv", index=False)
+    data = read_indicators(tmp_path / "small.csv")
+    t = rollup(data, "icn6")
+    scheme = load_scheme("icn6")
+    p = protect(t, "dfe", data=data, scheme=scheme)
+    pub = add_rates(public_table(t, p), data, scheme, read_population())
+    wb = openpyxl.load_workbook(io.BytesIO(render(pub, "xlsx")))
+    tables = check_workbook(wb)
+    assert "Rates" in tables
+    assert "[c]" in [v for r in tables["Counts"] for v in r]
+    cover = [c.value for c in wb["Cover"]["A"]]
+    assert cover[cover.index("Status") + 1].startswith("Disclosure control: DfE convention")
 
 
 def test_exports_are_deterministic(table):
@@ -117,7 +139,9 @@ def test_write_atomic_leaves_old_file_when_writing_fails(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("os.fsync", boom)
-    with pytest.raises(OSError, match="disk full"):
+    # Issue 11: the OS error becomes an OutputError naming the output (it was a bare OSError,
+    # which the CLI reported as "unexpected").
+    with pytest.raises(OutputError, match=r"cannot write .*out\.csv: disk full"):
         write_atomic(path, "new\n", force=True)
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

@@ -163,7 +163,10 @@ def test_wards_fetch_cli(ons, tmp_path):
     assert result.stdout.splitlines()[0] == str(gpkg)
     rolled = runner.invoke(app, ["rollup", "-s", "icn6", "--wards", str(gpkg), "-f", "json"])
     assert rolled.exit_code == 0, rolled.stderr
-    assert json.loads(rolled.stdout)["meta"]["boundaries"] == "Croydon wards, WD24 (28 wards)"
+    assert (
+        json.loads(rolled.stdout)["meta"]["boundaries"]
+        == "Croydon wards, December 2024 boundaries (28 wards)"
+    )
     offline = runner.invoke(
         app, ["wards", "fetch", "--lad", "E09000008", "--out-dir", str(tmp_path)],
         env={"LOCALITYMAP_ONS_URL": "http://127.0.0.1:9/x"},

@@ -98,8 +98,30 @@ def test_findings_cli():
     result = runner.invoke(app, ["findings", "-s", "icn6", "--period", "2019-02"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("(From illustrative data")
-    assert lines[1].startswith("Central West had the highest number for all 11 service indicators")
+    assert lines[0].startswith("For general release. Small numbers are suppressed")
+    assert lines[1].startswith("(From illustrative data")
+    assert lines[2].startswith("Central West had the highest number for all 11 service indicators")
     assert any(line.startswith("Per child the picture differs") for line in lines)
     plain = runner.invoke(app, ["findings", "-s", "icn6", "--no-rates", "-f", "md"])
-    assert plain.stdout.startswith("### Findings") and "Per child" not in plain.stdout
+    assert plain.stdout.startswith("### Findings\n\n*For general release")
+    assert "Per child" not in plain.stdout
+
+
+def test_a_suppressed_locality_above_the_shown_ones_is_not_passed_over(tmp_path):
+    # Only one ward has child protection plans (3): its locality is hidden, the others show 0.
+    # The shown zeros are not "the highest"; the sentence must not name them.
+    import pandas as pd
+
+    from localitymap.exercise import Exercise
+    from localitymap.inputs.wards import load_register
+
+    reg = load_register()
+    rows = [{"ward": reg.name_of(c), "cp_plans": 0, "lac": 10} for c in reg.codes]
+    rows[0]["cp_plans"] = 3
+    pd.DataFrame(rows).to_csv(tmp_path / "d.csv", index=False)
+    lines = Exercise(scheme="icn6", data=tmp_path / "d.csv", disclosure="threshold5").findings()
+    cp = [x for x in lines if "child protection plans" in x]
+    assert cp == [
+        "The locality with the highest number of child protection plans cannot be named: its "
+        "figure is suppressed."
+    ]

@@ -177,7 +177,7 @@ def test_rollup_gpkg_and_geojson_exports(tmp_path):
     loc = gpd.read_file(out, layer="localities")
     assert loc.crs.to_epsg() == 27700 and loc["cp_plans"].sum() == 405
     about = gpd.read_file(out, layer="about").set_index("key")["value"]
-    assert about["illustrative"] == "yes" and "WD19" in about["boundaries"]
+    assert about["illustrative"] == "yes" and "December 2019 boundaries" in about["boundaries"]
     assert "Crown copyright" in about["attribution"]
     gj = runner.invoke(app, ["rollup", "-s", "areas3", "-f", "geojson", "--level", "ward"])
     doc = json.loads(gj.stdout)

@@ -193,12 +193,15 @@ def test_ward_column_option_names_an_unusual_column(write):
     assert report.ok and data.values["ward_code"].tolist() == ["E05011468"]
 
 
-def test_code_and_name_disagreeing_warns_and_uses_the_code(write):
+def test_code_and_name_disagreeing_is_an_error(write):
+    # Issue 11: a code that contradicts its name was a warning and the code silently won; which
+    # ward the row means is unknown, so the row is refused.
     data, report = validate_indicators(write("m.csv", HEAD + "E05011468,Waddon,1,2\n"))
-    assert data.values["ward_name"].iloc[0] == "Fairfield"
-    assert any(
-        "code E05011468 is 'Fairfield' but the row says 'Waddon'" in p.message
-        for p in report.warnings
+    assert data is None
+    (problem,) = report.errors
+    assert problem.one_line().endswith(
+        "/m.csv:2: code E05011468 is 'Fairfield' but the row names 'Waddon' (E05011487); "
+        "correct the code or the name so they agree"
     )
 
 

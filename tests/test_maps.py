@@ -147,3 +147,61 @@ def test_few_areas_get_few_classes_and_labels_match_their_class():
     row = {"x_low": 644.0, "x_high": 644.0, "x_share": 0.29953}
     text = _value_text(row, "x", "share", c)
     assert text == "29.95%" and c.index(0.29953) == c.index(float(text[:-1]) / 100)
+
+
+def _svg_texts(svg: str) -> list[str]:
+    import re
+
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def test_legend_lists_only_classes_a_locality_falls_in(inputs):
+    table, data, scheme, b = inputs
+    svg = render_map(table, data, scheme, b, "cp_plans", fmt="svg").decode()
+    texts = _svg_texts(svg)
+    # Child protection plans by locality: 44-113, so 80 to under 100 holds no locality.
+    assert "60 to under 80" in texts and "100 to 120" in texts
+    assert "80 to under 100" not in texts
+
+
+def test_share_labels_of_one_map_share_one_precision(inputs):
+    import re
+
+    table, data, scheme, b = inputs
+    for ind in ("all", "cp_plans"):
+        svg = render_map(table, data, scheme, b, ind, value="share", fmt="svg").decode()
+        labels = [t for t in _svg_texts(svg) if re.fullmatch(r"\d+(\.\d+)?%", t)]
+        assert labels and len({len(t.split(".")[1]) if "." in t else 0 for t in labels}) == 1
+
+
+def test_small_multiples_carry_north_arrow_and_scale_bar(inputs):
+    table, data, scheme, b = inputs
+    texts = _svg_texts(render_map(table, data, scheme, b, "all", fmt="svg").decode())
+    assert "N" in texts and any(t.endswith(" km") for t in texts)
+
+
+def test_ward_maps_number_their_wards_with_a_key(inputs):
+    table, data, scheme, b = inputs
+    texts = _svg_texts(render_map(table, data, scheme, b, "lac", level="ward", fmt="svg").decode())
+    names = [data.register.name_of(c) for codes in scheme.localities.values() for c in codes]
+    keyed = {t.split("  ", 1)[1] for t in texts if "  " in t}
+    assert keyed == set(names)
+    assert {str(k) for k in range(1, len(names) + 1)} <= set(texts)
+
+
+def test_source_lines_print_at_7_pt_or_more(inputs):
+    import re
+
+    from localitymap.renderers.documents import FIGURE_WIDTH_CM
+
+    table, data, scheme, b = inputs
+    cases = [("cp_plans", FIGURE_WIDTH_CM / 2.54), ("all", None)]  # the report's width; A4 as is
+    for ind, printed_inches in cases:
+        svg = render_map(table, data, scheme, b, ind, fmt="svg").decode()
+        width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1)) / 72
+        scale = printed_inches / width if printed_inches else 1.0
+        sizes = [
+            float(m.group(1))
+            for m in re.finditer(r"font-size: ([\d.]+)px[^>]*>[^<]*(?:Contains|Scheme:)", svg)
+        ]
+        assert sizes and min(sizes) * scale >= 7, (ind, sizes, scale)

@@ -115,7 +115,7 @@ def test_rollup_rates_cli():
         app, ["rollup", "-s", "icn6", "--rates", "-i", "cp_plans"], env={"COLUMNS": "100"}
     )
     assert result.exit_code == 0, result.stderr
-    assert "Child protection plans: rate per 10,000 (persons_0_15)" in result.stdout
+    assert "Child protection plans: rate per 10,000 aged 0–15" in result.stdout
     assert "▼ lower" in result.stdout and "Looked-after" not in result.stdout
     csv = runner.invoke(
         app,
@@ -171,8 +171,9 @@ def test_catalogue_statistic_must_be_rate_or_proportion(write):
 
 def test_proportion_funnels_are_binomial_in_percent_and_the_footer_says_wilson(write):
     from localitymap.inputs.indicators import load_catalogue
+    from localitymap.renderers.figures import render_funnel
     from localitymap.renderers.terminal import rates_notes
-    from localitymap.statistics.funnel import funnel_table, render_funnel
+    from localitymap.statistics.funnel import funnel_table
     from localitymap.statistics.methods import _z
 
     pop = read_population()

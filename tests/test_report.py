@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,10 +26,11 @@ from localitymap.inputs.schemes import load_scheme
 from localitymap.model.rollup import rollup
 from localitymap.publication.disclosure import protect, public_table
 from localitymap.publication.report import Figure, build_report
-from localitymap.renderers.documents import to_docx, to_html, to_xlsx
+from localitymap.renderers.documents import _table_parts, to_docx, to_html, to_xlsx
 from localitymap.statistics.rates import add_rates, read_population
 
 from .conftest import FEB2019
+from .spreadsheet_guidance import check_workbook, table_top
 
 runner = CliRunner()
 SMALL = re.compile(r"^[1-4]$")
@@ -60,20 +62,21 @@ def _tiny(fmt: str) -> bytes:
 def test_the_report_has_every_part_a_committee_paper_needs(document):
     titles = [s.title for s in document.sections]
     assert titles == [
-        "Summary", "Demand by locality", "Rates per child", "Ward figures", "Localities",
-        "Data sources, methods and notes",
+        "Summary", "Demand by locality", "Rates per child", "Published benchmarks", "Ward figures",
+        "Localities", "Data sources, methods and notes",
     ]  # fmt: skip
     assert document.status.startswith("For general release") and "[c]" in document.status
     assert document.warning.startswith("ILLUSTRATIVE DATA")
     captions = [t.caption for t in document.tables()]
-    assert [c.split(":")[0] for c in captions] == [f"Table {i}" for i in range(1, 8)]
+    assert [c.split(":")[0] for c in captions] == [f"Table {i}" for i in range(1, 9)]
     counts = document.tables()[0]
     assert counts.header == ["Indicator", "North West", "North East", "Central West",
                              "Central East", "South West", "South East", "Borough total"]  # fmt: skip
     cp = next(r for r in counts.rows if r[0].text == "Child protection plans")
     assert [c.value for c in cp[1:]] == [65, 73, 113, 49, 44, 61, 405]
     notes = " ".join(document.notes)
-    assert "Disclosure control: threshold5" in notes and "localitymap" in notes
+    assert "Disclosure control: Counts under 5 suppressed" in notes and "localitymap" in notes
+    assert "threshold5" not in notes  # policies are named in words in public text
     assert "Open Government Licence" in notes
     # The two NEET wards of 1-4 are hidden and so is one more cell in each of their sums.
     wards = next(t for t in document.tables() if t.sheet == "Wards")
@@ -85,7 +88,8 @@ def test_the_report_has_every_part_a_committee_paper_needs(document):
 
 def test_docx_has_real_tables_captions_header_rows_alt_text_and_styles(document):
     d = docx.Document(io.BytesIO(to_docx(document)))
-    assert len(d.tables) == len(document.tables())
+    parts = [p for t in document.tables() for p in _table_parts(t)]
+    assert len(d.tables) == len(parts) == len(document.tables()) + 2  # the annex in three parts
     styles = [p.style.name for p in d.paragraphs]
     assert styles[:2] == ["Title", "Subtitle"] and "Heading 1" in styles
     # Caption numbers are Word SEQ fields, whose text python-docx's Paragraph.text leaves out.
@@ -97,10 +101,10 @@ def test_docx_has_real_tables_captions_header_rows_alt_text_and_styles(document)
     # Figures first (the test map heads "Demand by locality"), then tables in order.
     assert captions == [
         *(f.caption for f in document.figures()),
-        *(t.caption for t in document.tables()),
+        *(t.caption for t in parts),
     ]
     ns = W
-    for t, spec in zip(d.tables, document.tables(), strict=True):
+    for t, spec in zip(d.tables, parts, strict=True):
         assert t.rows[0]._tr.trPr.find(f"{ns}tblHeader") is not None
         assert t._tbl.tblPr.find(f"{ns}tblCaption").get(f"{ns}val") == spec.caption
         assert [c.text for c in t.rows[0].cells] == spec.header
@@ -110,12 +114,46 @@ def test_docx_has_real_tables_captions_header_rows_alt_text_and_styles(document)
         if spec.sheet in ("Counts", "Wards"):
             body = [c.text for r in t.rows[1:] for c in r.cells[1:]]
             assert not [x for x in body if SMALL.match(x)]
-            assert "[c]" in body or spec.sheet == "Counts"
+    annex = [c.text for t in d.tables for r in t.rows[1:] for c in r.cells[2:] if len(t.columns) > 2
+             and t.rows[0].cells[0].text == "Ward"]  # fmt: skip
+    assert "[c]" in annex
     shapes = list(d.inline_shapes)
     assert len(shapes) == len(document.figures())
     assert all(s._inline.docPr.get("descr") for s in shapes)
     # Landscape only for the ward annex.
     assert [s.page_width > s.page_height for s in d.sections] == [False, True, False]
+
+
+def test_docx_needs_no_hand_work_before_an_agenda_pack(document):
+    data = to_docx(document)
+    d = docx.Document(io.BytesIO(data))
+    # Header with the status, footer "Page n of m" from Word's fields.
+    section = d.sections[0]
+    assert "For general release" in section.header.paragraphs[0].text
+    footer = section.footer._element.xml
+    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer
+    props = d.core_properties
+    assert props.language == "en-GB" and props.title == document.title
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "docProps/thumbnail.jpeg" not in z.namelist()
+        app = z.read("docProps/app.xml").decode()
+        styles_xml = z.read("word/styles.xml").decode()
+    assert "Microsoft" not in app and "<Application>localitymap</Application>" in app
+    # One font family: no theme fonts, every named font Arial.
+    assert "Theme=" not in re.sub(r"<w:latentStyles.*</w:latentStyles>", "", styles_xml, flags=re.S)
+    assert set(re.findall(r'w:ascii="([^"]+)"', styles_xml)) == {"Arial"}
+    # Table text at least 8 pt, the ward annex at most 8 columns a table.
+    for st in d.styles:
+        if st.name.startswith("Table ") and getattr(st, "font", None) and st.font.size:
+            assert st.font.size.pt >= 8, st.name
+    assert max(len(t.columns) for t in d.tables) <= 8
+    # Abbreviations spelled out; each rate row names its population band.
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "EHC, education, health and care" in text and "SEND, special educational" in text
+    rates = next(t for t in document.tables() if t.sheet == "Rates")
+    assert all(
+        re.search(r"\((per 10,000|% of those) aged \d+–\d+\)$", r[0].text) for r in rates.rows
+    )
 
 
 class _Page(HTMLParser):
@@ -146,8 +184,17 @@ def test_html_is_one_self_contained_accessible_page(document):
     page = _Page()
     page.feed(text)
     tags = [t for t, _ in page.tags]
-    assert tags.count("table") == tags.count("caption") == len(document.tables())
+    parts = [p for t in document.tables() for p in _table_parts(t)]
+    assert tags.count("table") == tags.count("caption") == len(parts)
     assert tags.count("img") == len(document.figures())
+    assert not re.search(r"<td[^>]*>\s*</td>", text)
+    # The scroll region around the wide annex is reachable by keyboard and named by its caption.
+    regions = [a for t, a in page.tags if t == "div" and a.get("role") == "region"]
+    assert regions and all(a.get("tabindex") == "0" and a.get("aria-labelledby") for a in regions)
+    # Triangles have words.
+    marks = re.findall(r'<span role="img" aria-label="([^"]+)">([▲▼])</span>', text)
+    assert {m for _, m in marks} == {"▲", "▼"}
+    assert text.count("▲") + text.count("▼") == len(marks) + 2  # and the two in the table note
     for tag, attrs in page.tags:
         assert tag not in ("script", "link", "iframe")
         for key in ("src", "href"):
@@ -158,36 +205,42 @@ def test_html_is_one_self_contained_accessible_page(document):
         if tag == "th":
             assert attrs.get("scope") in ("col", "row")
     assert '<html lang="en-GB">' in text
-    counts = [c for caption, cells in page.cells.items() if "Count by" in caption for c in cells]
+    counts = [
+        c
+        for cap, cells in page.cells.items()
+        if "Count by" in cap or "continued" in cap
+        for c in cells
+    ]
     assert "[c]" in counts and not [c for c in counts if SMALL.match(c)]
 
 
 def test_xlsx_follows_the_government_spreadsheet_guidance(document):
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(document)))
-    names = wb.sheetnames
-    assert names[:2] == ["Cover", "Notes"] and names[2:] == [t.sheet for t in document.tables()]
-    for ws in wb.worksheets:
-        assert not ws.merged_cells.ranges, ws.title
-        assert isinstance(ws["A1"].value, str) and ws["A1"].value
-    assert len(wb["Notes"].tables) == 1
+    tables = check_workbook(wb)
+    assert list(tables)[2:] == [t.sheet for t in document.tables()]
     for spec in document.tables():
-        ws = wb[spec.sheet]
-        assert len(ws.tables) == 1, spec.sheet
-        (table,) = ws.tables.values()
-        top = int(re.match(r"A(\d+):", table.ref).group(1))
-        assert [c.value for c in ws[top]][: len(spec.header)] == spec.header
-        assert ws["A1"].value == spec.caption
-        body = [c.value for row in ws.iter_rows(min_row=top + 1, min_col=2) for c in row]
-        if spec.sheet in ("Counts", "Wards"):
-            numbers = [v for v in body if isinstance(v, (int, float))]
-            assert numbers and all(isinstance(v, int) for v in numbers)
-            assert not [v for v in numbers if 1 <= v <= 4]
-    wards = wb["Wards"]
-    assert "[c]" in [c.value for row in wards.iter_rows() for c in row]
+        assert wb[spec.sheet]["A1"].value == spec.caption
+    counts = tables["Counts"]
+    assert counts[0] == ["Indicator", "Locality", "Count", "Count: lowest possible",
+                         "Count: highest possible"]  # fmt: skip
+    assert ["Child protection plans", "Central West", 113, 113, 113] in counts
+    numbers = [v for name in ("Counts", "Wards") for r in tables[name] for v in r[2:]]
+    assert not [v for v in numbers if isinstance(v, int) and 1 <= v <= 4]
+    assert "[c]" in [v for r in tables["Wards"] for v in r]
+    # The significance the Word and HTML reports mark with triangles is here too.
+    rates = tables["Rates"]
+    assert rates[0][-2:] == ["Compared with the rest of the borough (95% level)",
+                             "Compared with the rest of the borough (99.8% level)"]  # fmt: skip
+    assert {r[-2] for r in rates[1:]} >= {"higher ▲", "lower ▼", "[z]"}
+    assert rates[1][0] == "Early help open cases (per 10,000 aged 0–15)"
     shares = wb["Shares"]
-    top = int(re.match(r"A(\d+):", next(iter(shares.tables.values())).ref).group(1))
-    cell = shares.cell(row=top + 1, column=2)
-    assert isinstance(cell.value, float) and cell.number_format == "0.0%"
+    first = shares.cell(row=table_top(shares) + 1, column=3)
+    assert isinstance(first.value, float) and first.number_format == "0.0%"
+    # The report's notes carry the numbers the Notes sheet gives them.
+    sheet = {r[0]: r[1] for r in tables["Notes"][1:]}
+    bullets = [b.text for b in document.sections[-1].blocks]
+    for k, note in enumerate(document.notes, start=1):
+        assert sheet[f"[note {k}]"] == note and bullets[k - 1] == f"[note {k}] {note}"
 
 
 def test_outputs_are_byte_identical_when_made_twice(document):
@@ -236,14 +289,15 @@ def test_a_report_over_mostly_suppressed_data_still_renders_and_says_what_it_hid
         out = tmp_path / name
         result = runner.invoke(
             app,
-            ["report", "--scheme", "icn6", "--data", str(data), "--period", "x", "-o", str(out)],
+            ["report", "--scheme", "icn6", "--data", str(data), "-o", str(out)],
         )
         assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(tmp_path / "small.xlsx")
-    cells = [c.value for name in ("Counts", "Wards") for row in wb[name].iter_rows() for c in row]
+    tables = check_workbook(wb)
+    cells = [v for name in ("Counts", "Wards") for row in tables[name] for v in row]
     assert cells.count("[c]") > 100
     assert not [v for v in cells if isinstance(v, int) and 1 <= v <= 4]
-    ranks = [c.value for row in wb["Ranks"].iter_rows(min_row=5) for c in row]
+    ranks = [r[2] for r in tables["Ranks"][1:]]
     assert "[c]" in ranks  # a hidden count's rank is hidden too
     notes = " ".join(str(c.value) for row in wb["Notes"].iter_rows() for c in row)
     assert re.search(r"\d+ of the \d+ published counts .* are suppressed", notes)
@@ -255,7 +309,12 @@ def test_a_report_over_mostly_suppressed_data_still_renders_and_says_what_it_hid
     img = next(a for t, a in page.tags if t == "img")
     assert "North East suppressed" in img["alt"]
     svg = base64.b64decode(img["src"].split(",", 1)[1]).decode()
-    assert svg.count(">[c]<") == 3 and "[c] suppressed" in svg
+    from localitymap.exercise import Exercise
+
+    ex = Exercise(scheme="icn6", data=data, disclosure="threshold5")
+    t = ex.table()
+    hidden = t[(t.indicator == "cp_plans") & ~t.is_total & (t.disclosure == "suppressed")]
+    assert len(hidden) >= 3 and svg.count(">[c]<") == len(hidden) and "[c] suppressed" in svg
 
 
 def test_without_disclosure_control_the_report_says_it_is_not_for_publication(tmp_path):
@@ -266,8 +325,12 @@ def test_without_disclosure_control_the_report_says_it_is_not_for_publication(tm
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert wb["Cover"]["A3"].value.startswith("NOT FOR PUBLICATION")
-    assert "Rates" not in wb.sheetnames and wb["Counts"]["B4"].value is not None
+    cover = [c.value for c in wb["Cover"]["A"]]
+    assert cover[cover.index("Status") + 1].startswith("NOT FOR PUBLICATION")
+    counts = wb["Counts"]
+    assert "Rates" not in wb.sheetnames
+    assert counts.cell(row=table_top(counts) + 1, column=3).value == 667
+    check_workbook(wb)
 
 
 def test_rollup_exports_state_the_policy_and_hide_small_counts(tmp_path):
@@ -278,10 +341,73 @@ def test_rollup_exports_state_the_policy_and_hide_small_counts(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     text = out.read_text()
-    assert "# Disclosure control: dfe (DfE convention)" in text
+    assert "# Disclosure control: DfE convention." in text
     import pandas as pd
 
     t = pd.read_csv(out, comment="#")
     hidden = t[t.disclosure == "suppressed"]
     assert len(hidden) and hidden[["count", "share", "rank"]].isna().all().all()
     assert not t["count"].between(1, 5).any()
+
+
+def test_html_printed_to_a4_keeps_every_column_of_the_ward_annex(document, tmp_path):
+    """Headless Chromium prints the page to PDF: every column header of the ward annex, and
+    every [c] it hides, must be in the PDF's text (a column cut off at the page edge is lost)."""
+    from .browser import pdf_text, print_pdf
+
+    page = tmp_path / "report.html"
+    page.write_text(to_html(document), encoding="utf-8")
+    text = pdf_text(print_pdf(page, tmp_path / "report.pdf"))
+    annex = next(t for t in document.tables() if t.sheet == "Wards")
+    number = annex.caption.split(":")[0]
+    after = f"Table {int(number.split()[-1]) + 1}:"
+    region = text[text.index(f"{number}:") : text.index(after)]
+    words = re.findall(r"\S+", region)
+    for header in annex.header:
+        for word in header.split():
+            assert word in words, f"annex column {header!r} is missing from the printed page"
+    hidden = sum(c.text == "[c]" for r in annex.rows for c in r)
+    assert hidden and region.count("[c]") == hidden
+    # The last ward's row prints whole: its name and each of its figures.
+    last = annex.rows[-1]
+    lines = [x.split(last[1].text, 1)[1] for x in region.splitlines() if last[0].text in x]
+    assert " ".join(lines).split() == [c.text for c in last[2:]]
+
+
+def test_the_exercise_files_publication_facts_reach_every_cover(tmp_path):
+    from localitymap.exercise import Exercise
+    from localitymap.renderers.export import render
+
+    ex = Exercise(
+        scheme="icn6", period="2019-02", disclosure="threshold5",
+        publication={"contact": "data@example.gov.uk", "publication_date": "2027-03-01",
+                     "source": "Data-mapping exercise", "author": "Performance team"},
+    )  # fmt: skip
+    doc = ex.report()
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    rolled = openpyxl.load_workbook(io.BytesIO(render(ex.table(), "xlsx")))
+    for wb in (book, rolled):
+        cover = [c.value for c in wb["Cover"]["A"]]
+        assert cover[cover.index("Contact") + 1] == "data@example.gov.uk"
+        assert cover[cover.index("Publication date") + 1] == "2027-03-01"
+        assert cover[cover.index("Source") + 1].startswith("Data-mapping exercise (")
+    assert docx.Document(io.BytesIO(to_docx(doc))).core_properties.author == "Performance team"
+
+
+def test_the_ward_annex_heads_columns_with_short_labels_and_the_workbook_names_them_in_full():
+    from localitymap.exercise import Exercise
+
+    ex = Exercise(
+        scheme="icn6", period="2019-02", disclosure="threshold5",
+        indicators={"parental_substance_misuse": {"short_label": "Substance misuse"}},
+    )  # fmt: skip
+    doc = ex.report()
+    annex = next(t for t in doc.tables() if t.sheet == "Wards")
+    assert "Substance misuse" in annex.header and "Parental substance misuse" not in annex.header
+    d = docx.Document(io.BytesIO(to_docx(doc)))
+    heads = {c.text for t in d.tables for c in t.rows[0].cells}
+    assert "Substance misuse" in heads
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    top = table_top(wb["Wards"])
+    names = {r[2] for r in wb["Wards"].iter_rows(min_row=top + 1, values_only=True)}
+    assert "Parental substance misuse" in names and "Substance misuse" not in names

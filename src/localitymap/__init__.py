@@ -15,12 +15,14 @@ __version__ = "0.1.0"
 
 # Bound here, after __version__ (which the modules below read), so that the function
 # `localitymap.model.rollup` is not shadowed by the submodule of the same name.
+from localitymap.exercise import Exercise
 from localitymap.inputs.indicators import load_catalogue, read_indicators, validate_indicators
 from localitymap.inputs.schemes import check_scheme, list_schemes, load_scheme
 from localitymap.inputs.wards import load_register
 from localitymap.model.rollup import leaders, rollup
 
 __all__ = [
+    "Exercise",
     "__version__",
     "check_scheme",
     "leaders",

@@ -11,6 +11,7 @@ row, field, ward) and what to do, and never carries a case-level record, only th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,6 +23,23 @@ EXIT_USAGE = 2
 EXIT_VALIDATE = 3
 
 Severity = Literal["error", "warning", "note"]
+
+#: Characters that must never reach a terminal, a document or a spreadsheet from input text: C0 and
+#: C1 controls (ANSI escapes start with one), DEL, and the invisible direction and width marks that
+#: make text display other than it reads (U+202E RIGHT-TO-LEFT OVERRIDE, "Trojan Source").
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def visible(text: str) -> str:
+    """Text safe to print: every unsafe character shown as its code point, so a message about a
+    crafted cell names it instead of obeying it.
+
+    >>> visible("Fairfield\x1b[2J\u202e")
+    'Fairfield<U+001B>[2J<U+202E>'
+    """
+    return UNSAFE_CHARACTERS.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 @dataclass(frozen=True)
@@ -47,7 +65,7 @@ class Problem:
         """The problem as one line, `file:row: message; hint`."""
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
-        return f"{text}; {self.hint}" if self.hint else text
+        return visible(f"{text}; {self.hint}" if self.hint else text)
 
 
 @dataclass
@@ -108,7 +126,7 @@ class LocalityMapError(Exception):
         self.hint = hint
 
     def one_line(self) -> str:
-        return f"{self.message}; {self.hint}" if self.hint else self.message
+        return visible(f"{self.message}; {self.hint}" if self.hint else self.message)
 
 
 class InputError(LocalityMapError):
@@ -135,5 +153,10 @@ class SchemeError(InputError):
         self.report = report or Report()
 
 
-class OutputExists(LocalityMapError):
+class OutputError(LocalityMapError):
+    """An output cannot be written where it was asked for (a folder, a device, an input, a
+    read-only folder); the message names the output, never a temporary file."""
+
+
+class OutputExists(OutputError):
     """Refusing to overwrite an existing output without ``force``."""

@@ -17,10 +17,8 @@ from localitymap.errors import EXIT_DATA, LocalityMapError, Report
 if TYPE_CHECKING:
     import pandas as pd
 
-    from localitymap.inputs.indicators import IndicatorData
+    from localitymap.exercise import Exercise
     from localitymap.inputs.schemes import Scheme
-    from localitymap.model.geo import Boundaries
-    from localitymap.publication.disclosure import Protection
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_LISTED = 25
@@ -121,7 +119,7 @@ def emit(
     payload: str | bytes, output: Path | None, force: bool, provenance: Provenance | None = None
 ) -> None:
     """Send a rendered result to ``output`` (atomically, with its manifest) or to stdout."""
-    from localitymap.renderers.export import write_atomic
+    from localitymap.outputs import write_atomic
 
     if output is None:
         if isinstance(payload, bytes):
@@ -158,129 +156,116 @@ def image_format(output: Path) -> str:
 
 
 def parse_range(text: str | None) -> tuple[int, int | None]:
-    """``"1-4"`` -> (1, 4); ``"1-"`` -> (1, None); None -> (0, None)."""
-    if not text:
-        return (0, None)
-    lo, _, hi = text.replace("–", "-").partition("-")
+    """``"1-4"`` -> (1, 4); ``"1-"`` -> (1, None); None -> (0, None); a usage error otherwise."""
+    from localitymap.errors import InputError
+    from localitymap.exercise import parse_range as parse
+
     try:
-        low = int(lo)
-        high = int(hi) if hi.strip() else None
-    except ValueError:
-        raise typer.BadParameter(f"{text!r}: give a range such as 1-4") from None
-    if low < 0 or (high is not None and high < low):
-        raise typer.BadParameter(f"{text!r}: the range must be 0 or more, low to high")
-    return (low, high)
+        return parse(text)
+    except InputError as exc:
+        raise typer.BadParameter(exc.one_line(), param_hint="--suppressed-range") from None
 
 
-@dataclass
-class Inputs:
-    """Everything a rollup-based command works from."""
+#: The exercise's input options, declared once: (parameter name, annotation). Every command
+#: decorated with :func:`exercise_command` takes them, and they override the exercise file.
+def _shared_options() -> list[tuple[str, Any]]:
+    from localitymap.cli import options as opt
 
-    data: IndicatorData
-    scheme: Scheme
-    table: pd.DataFrame
-    boundaries: Boundaries | None
-    population: pd.DataFrame | None = None
-    catalogue: Path | None = None
-    protection: Protection | None = None
+    return [
+        ("exercise", opt.Exercise), ("scheme", opt.Scheme), ("data", opt.Data),
+        ("period", opt.Period), ("register", opt.Register), ("wards", opt.Wards),
+        ("ward_code_column", opt.WardCodeColumn), ("ward_name_column", opt.WardNameColumn),
+        ("catalogue", opt.Catalogue), ("sheet", opt.Sheet), ("ward_column", opt.WardColumn),
+        ("suppressed_range", opt.SuppressedRange), ("population", opt.Population),
+        ("per", opt.Per), ("disclosure", opt.Disclosure),
+        ("allow_unassigned", opt.AllowUnassigned), ("allow_missing_wards", opt.AllowMissing),
+    ]  # fmt: skip
 
-    def provenance(self, ctx: typer.Context | None = None) -> Provenance:
-        """Every file this rollup was made from, by role, and the command that asked for it."""
-        files: list[tuple[str, Path]] = [("data", p) for p in self.data.paths]
-        files += [("scheme", p) for p in self.scheme.paths]
-        if self.data.register.path is not None:
-            files.append(("ward register", self.data.register.path))
-        if self.boundaries is not None and self.boundaries.path is not None:
-            files.append(("boundaries", self.boundaries.path))
-        if self.population is not None and self.population.attrs.get("path"):
-            files.append(("population", Path(self.population.attrs["path"])))
-        if self.catalogue is not None:
-            files.append(("catalogue", self.catalogue))
-        return Provenance(
-            files, dict(self.table.attrs), self.scheme, command_line(ctx) if ctx else None
+
+def exercise_command(*, default_disclosure: str = "none") -> Callable[[F], F]:
+    """Give a command the exercise's input options and call it with the :class:`Exercise` they
+    make (keyword ``ex``), under the one error handler. The command declares only its own
+    options; what the inputs are is said once, here and in the exercise file."""
+    import inspect
+
+    def decorate(fn: F) -> F:
+        sig = inspect.signature(fn)
+        own = [p for p in sig.parameters.values() if p.name != "ex"]
+        shared = _shared_options()
+        names = [name for name, _ in shared]
+        added = [
+            inspect.Parameter(
+                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ann,
+                default=False if name.startswith("allow_") else None,
+            )
+            for name, ann in shared
+        ]  # fmt: skip
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name, None) for name in names}
+            ex = build_exercise(values, default_disclosure)
+            try:
+                return fn(*args, ex=ex, **kwargs)
+            finally:
+                print_report(Report(list(ex.notes)), levels=("warning", "note"))
+                ex.notes.clear()
+
+        wrapper.__signature__ = sig.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
+        return handle_errors(wrapper)  # type: ignore[return-value]
+
+    return decorate
+
+
+def build_exercise(values: dict[str, Any], default_disclosure: str = "none") -> Exercise:
+    """The exercise from the exercise file (``--exercise``, or ``localitymap.toml`` here) with the
+    options given on the command line on top."""
+    from localitymap.exercise import Exercise
+
+    path = values.pop("exercise", None)
+    parse_range(values.get("suppressed_range"))  # a usage error (exit 2) before any reading
+    disclosure = values.pop("disclosure", None)
+    overrides = {k: v for k, v in values.items() if v not in (None, False)}
+    if disclosure is not None:
+        overrides["disclosure"] = getattr(disclosure, "value", disclosure)
+    ex = Exercise.load(path, default_disclosure=default_disclosure, **overrides)
+    if not ex.settings.scheme:
+        raise typer.BadParameter(
+            "no locality scheme: give --scheme (icn6, areas3 or a file), or scheme = in "
+            "localitymap.toml (`localitymap init` writes one)",
+            param_hint="--scheme",
         )
+    if ex.settings.path is not None:
+        err(f"exercise: {ex.settings.path.name}")
+    return ex
 
 
-def load_inputs(
-    *,
-    scheme: str,
-    data: Path | None,
-    period: str | None,
-    register: Path | None,
-    catalogue: Path | None,
-    sheet: str | None,
-    ward_column: str | None,
-    suppressed_range: str | None,
-    allow_unassigned: bool,
-    allow_missing_wards: bool,
-    wards: Path | None = None,
-    ward_code_column: str | None = None,
-    ward_name_column: str | None = None,
-    need_geometry: bool = False,
-    indicators: list[str] | None = None,
-    rates: bool = False,
-    population: Path | None = None,
-    per: float = 10_000,
-    disclosure: str = "none",
-    publish_wards: bool = False,
-) -> Inputs:
-    """Read the register (or boundaries), the data and the scheme, print the data's warnings and
-    notes on stderr, and roll up. Geometry is loaded only when asked for or given.
+def status(ex: Exercise) -> None:
+    """The exercise's publication status on stderr: every command says it."""
+    err(("" if ex.public else "warning: ") + ex.status_line())
 
-    Under a ``disclosure`` policy other than none, the table is the publishable one
-    (:func:`~localitymap.publication.disclosure.public_table`), with ward figures in the sums when
-    ``publish_wards``, and rates are worked out from it."""
-    from localitymap.inputs.indicators import load_catalogue, read_indicators
-    from localitymap.inputs.schemes import load_scheme
-    from localitymap.inputs.wards import load_register
-    from localitymap.model.rollup import rollup
 
-    boundaries = None
-    reg = load_register(register) if register is not None else None
-    if need_geometry or wards is not None:
-        from localitymap.model.geo import load_boundaries
+def provenance(ex: Exercise, attrs: dict[str, Any], ctx: typer.Context | None = None) -> Provenance:
+    """What an output of ``ex`` was made from, for its manifest."""
+    return Provenance(ex.input_files(), dict(attrs), ex.scheme, command_line(ctx) if ctx else None)
 
-        boundaries = load_boundaries(
-            wards, code_column=ward_code_column, name_column=ward_name_column, register=reg
-        )
-        print_report(boundaries.report, levels=("warning", "note"))
-        reg = boundaries.register
-    reg = reg or load_register()
-    ind = read_indicators(
-        data,
-        register=reg,
-        catalogue=load_catalogue(catalogue),
-        period=period,
-        sheet=sheet,
-        ward_column=ward_column,
-        suppressed_range=parse_range(suppressed_range),
-    )
-    print_report(ind.report, levels=("warning", "note"))
-    sch = load_scheme(scheme, reg)
-    table = rollup(
-        ind, sch, allow_unassigned=allow_unassigned, allow_missing_wards=allow_missing_wards
-    )
-    protection = None
-    if disclosure != "none":
-        from localitymap.publication.disclosure import protect, public_table
 
-        protection = protect(table, disclosure, data=ind if publish_wards else None, scheme=sch)
-        table = public_table(table, protection)
-    pop = None
-    if rates:
-        from localitymap.statistics.rates import add_rates, read_population
+def default_output(ex: Exercise, output: Path | None, name: str) -> Path:
+    """``output``, or ``name`` in the exercise file's output folder (made if needed)."""
+    if output is not None:
+        return output
+    folder = ex.settings.output_folder
+    if folder is None:
+        raise typer.BadParameter("give --output FILE (or output_folder in localitymap.toml)",
+                                 param_hint="--output")  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
-        pop = read_population(population, register=reg)
-        table = add_rates(table, ind, sch, pop, multiplier=per)
-        if table.attrs["no_denominator"]:
-            err("note: no denominator for " + ", ".join(table.attrs["no_denominator"])
-                + "; name a population column in the catalogue's denominator column")  # fmt: skip
-    if indicators:
-        from localitymap.inputs.indicators import find_indicator
 
-        keep = [find_indicator(ind.indicators, name).id for name in indicators]
-        table = table[table["indicator"].isin(keep)].reset_index(drop=True)
-    from localitymap.paths import data_dir
+def write_figures(ex: Exercise, output: Path, figures: pd.DataFrame, force: bool,
+                  prov: Provenance) -> None:  # fmt: skip
+    """The table behind a chart, as CSV beside the image (same name, ``.csv``): the accessible
+    alternative a chart in a public paper needs, under the same disclosure control."""
+    from localitymap.renderers.export import figures_csv
 
-    used_catalogue = catalogue or data_dir() / "indicators" / "catalogue.csv"
-    return Inputs(ind, sch, table, boundaries, pop, used_catalogue, protection)
+    emit(figures_csv(figures, ex.status_line()), output.with_suffix(".csv"), force, prov)

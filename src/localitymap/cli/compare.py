@@ -6,31 +6,32 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import emit, exercise_command, status
 from localitymap.cli.rollup import SUFFIXES, OutFormat
 
 
-@handle_errors
+@exercise_command()
 def compare_command(
     ctx: typer.Context,
-    before: Annotated[str, typer.Argument(help="Earlier period, e.g. 2019-02.")],
-    after: Annotated[str, typer.Argument(help="Later period, e.g. 2020-02.")],
-    scheme: opt.Scheme,
-    data: opt.Data = None,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
+    before: Annotated[
+        str | None,
+        typer.Argument(
+            help="Earlier period, e.g. 2019-02. Default: the exercise's previous period."
+        ),
+    ] = None,
+    after: Annotated[
+        str | None,
+        typer.Argument(help="Later period, e.g. 2020-02. Default: the exercise's period."),
+    ] = None,
     data_after: Annotated[
         Path | None, typer.Option("--data-after", help="The later period's file, if not in --data.")
     ] = None,
-    register: opt.Register = None,
-    wards: opt.Wards = None,
-    catalogue: opt.Catalogue = None,
-    suppressed_range: opt.SuppressedRange = None,
-    allow_unassigned: opt.AllowUnassigned = False,
-    allow_missing_wards: opt.AllowMissing = False,
     indicator: opt.Indicators = None,
     rates: opt.Rates = False,
-    population: opt.Population = None,
     fmt: Annotated[
-        OutFormat | None, typer.Option("--format", "-f", help="table, csv, xlsx, md or json.")
+        OutFormat | None,
+        typer.Option("--format", "-f", help="table, csv, xlsx, md, json, geojson or gpkg."),
     ] = None,
     output: opt.Output = None,
     force: opt.Force = False,
@@ -38,15 +39,20 @@ def compare_command(
     """Change in count, share (percentage points) and rank per locality and indicator.
 
     Periods name bundled snapshots, or periods inside --data (a multi-period file or folder).
+    Both periods are protected under the exercise's disclosure policy, and changes are worked out
+    from published figures only.
+
     Example: localitymap compare 2019-02 2020-02 --scheme icn6
     """
-    from localitymap.model.compare import compare
-
     fmt_value = (
         fmt.value
         if fmt is not None
         else (SUFFIXES.get(output.suffix.lower(), "") if output else "table")
     )
+    if not fmt_value and output is not None and output.is_dir():
+        raise typer.BadParameter(
+            f"{output.name!r} is a folder; give a file name inside it", param_hint="--output"
+        )
     if fmt_value not in ("table", "csv", "xlsx", "md", "json", "geojson", "gpkg"):
         raise typer.BadParameter(
             "use table, csv, xlsx, md, json, geojson or gpkg", param_hint="--format"
@@ -55,28 +61,14 @@ def compare_command(
         raise typer.BadParameter(
             f"{fmt_value} needs --output FILE.{fmt_value}", param_hint="--format"
         )
-    common = {
-        "scheme": scheme, "register": register, "catalogue": catalogue, "sheet": None,
-        "ward_column": None, "suppressed_range": suppressed_range, "allow_unassigned": allow_unassigned,
-        "allow_missing_wards": allow_missing_wards, "indicators": indicator, "rates": rates,
-        "population": population,
-    }  # fmt: skip
-    first = load_inputs(data=data, period=before, **common)
-    second = load_inputs(data=data_after or data, period=after, **common)
-    history = [first.table, second.table]
-    if data_after is None:
-        # The recent-trend test needs the whole series: every period up to the later one.
-        from localitymap.inputs.indicators import bundled_periods
-
-        periods = bundled_periods() if data is None else second.data.all_periods
-        series = [p for p in periods if p <= after]
-        if len(series) > 2:
-            history = [
-                first.table if p == before else second.table if p == after
-                else load_inputs(data=data, period=p, **common).table
-                for p in series
-            ]  # fmt: skip
-    changes = compare(first.table, second.table, history)
+    before = before or ex.settings.previous_period
+    if before is None:
+        raise typer.BadParameter(
+            "name the earlier period (or previous_period in localitymap.toml)", param_hint="BEFORE"
+        )
+    changes = ex.compare(before, after, rates=rates, indicators=indicator, data_after=data_after)
+    status(ex)
+    changes.attrs["status"] = ex.status_line()
     if fmt_value == "table":
         from localitymap.renderers.changes import changes_table
         from localitymap.renderers.terminal import console
@@ -86,18 +78,17 @@ def compare_command(
     from localitymap.cli._common import Provenance, command_line, write_provenance
 
     both = Provenance(
-        [*first.provenance().files, *second.provenance().files], dict(changes.attrs), second.scheme,
-        command_line(ctx),
-    )  # fmt: skip
+        changes.attrs.pop("inputs"), dict(changes.attrs), ex.scheme, command_line(ctx)
+    )
     if fmt_value in ("geojson", "gpkg"):
-        from localitymap.model.geo import change_layer, load_boundaries
+        from localitymap.model.geo import change_layer
         from localitymap.renderers.changes import caption_lines
         from localitymap.renderers.export import to_geojson, write_gpkg
 
-        boundaries = load_boundaries(wards, register=second.data.register if wards else None)
-        layer = change_layer(changes, second.scheme, boundaries)
-        meta = {"caption": " ".join(caption_lines(changes)), "attribution": boundaries.attribution,
-                "periods": f"{before} to {after}", "scheme": str(changes.attrs.get("scheme"))}  # fmt: skip
+        layer = change_layer(changes, ex.scheme, ex.boundaries)
+        meta = {"caption": " ".join(caption_lines(changes)), "attribution": ex.boundaries.attribution,
+                "periods": f"{before} to {after or ex.data.period}",
+                "scheme": str(changes.attrs.get("scheme_name") or changes.attrs.get("scheme"))}  # fmt: skip
         if fmt_value == "gpkg":
             assert output is not None
             write_gpkg(output, {"changes": layer}, meta, force=force)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import emit, exercise_command, provenance, status
 
 
 class Basis(StrEnum):
@@ -19,10 +19,10 @@ class TableFormat(StrEnum):
     csv = "csv"
 
 
-@handle_errors
+@exercise_command()
 def composite_command(
     ctx: typer.Context,
-    scheme: opt.Scheme,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
     weights: Annotated[
         str,
         typer.Option("--weights", "-w", help="Bundled weights (equal, toxic_trio) or a CSV file."),
@@ -31,13 +31,9 @@ def composite_command(
         Basis,
         typer.Option("--basis", help="share: of the borough total; rate: vs the borough rate."),
     ] = Basis.share,
-    data: opt.Data = None,
-    period: opt.Period = None,
-    register: opt.Register = None,
-    catalogue: opt.Catalogue = None,
-    suppressed_range: opt.SuppressedRange = None,
-    population: opt.Population = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table (terminal) or csv.")
+    ] = TableFormat.table,
     output: opt.Output = None,
     force: opt.Force = False,
 ) -> None:
@@ -45,21 +41,21 @@ def composite_command(
 
     Example: localitymap composite --scheme icn6 --weights toxic_trio --basis rate
     """
-    from localitymap.statistics.composite import composite, load_weights, weights_path
+    from localitymap.statistics.composite import weights_path
 
-    inputs = load_inputs(
-        scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
-        sheet=None, ward_column=None, suppressed_range=suppressed_range,
-        allow_unassigned=False, allow_missing_wards=False,
-        rates=basis == Basis.rate, population=population,
-    )  # fmt: skip
-    result = composite(inputs.table, load_weights(weights), basis=basis.value)
+    result = ex.composite(weights, basis=basis.value)
+    table = ex.table(rates=basis == Basis.rate)
+    status(ex)
     if fmt == TableFormat.csv:
-        csv_text = result.to_csv(index=False, lineterminator="\n", float_format="%.6f")
-        provenance = inputs.provenance(ctx)
-        provenance.files.append(("weights", weights_path(weights)))
-        emit(csv_text, output, force, provenance)
+        from localitymap.renderers.safety import csv_frame
+
+        csv_text = f"# {ex.status_line()}\n" + csv_frame(result).to_csv(
+            index=False, lineterminator="\n", float_format="%.6f"
+        )
+        prov = provenance(ex, table.attrs, ctx)
+        prov.files.append(("weights", weights_path(weights)))
+        emit(csv_text, output, force, prov)
         return
     from localitymap.renderers.terminal import composite_table, console
 
-    console().print(composite_table(result, inputs.table.attrs, weights))
+    console().print(composite_table(result, table.attrs, weights))

@@ -34,9 +34,9 @@ def crosswalk_command(
 
     Example: localitymap crosswalk -d counts_2014_wards.csv --lookup wd14_to_wd18.csv -o counts.csv
     """
-    from localitymap.inputs.crosswalk import crosswalk, lookup_from_boundaries, read_lookup, to_csv
     from localitymap.inputs.indicators import read_indicators
     from localitymap.inputs.wards import load_register
+    from localitymap.model.crosswalk import crosswalk, lookup_from_boundaries, read_lookup, to_csv
 
     if (lookup is None) == (from_wards is None):
         raise typer.BadParameter("give either --lookup or --from-wards", param_hint="--lookup")

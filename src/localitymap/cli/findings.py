@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import emit, exercise_command, provenance, status
 
 
 class TextFormat(StrEnum):
@@ -14,45 +14,34 @@ class TextFormat(StrEnum):
     md = "md"
 
 
-@handle_errors
+@exercise_command(default_disclosure="threshold5")
 def findings_command(
     ctx: typer.Context,
-    scheme: opt.Scheme,
-    data: opt.Data = None,
-    period: opt.Period = None,
-    register: opt.Register = None,
-    catalogue: opt.Catalogue = None,
-    sheet: opt.Sheet = None,
-    ward_column: opt.WardColumn = None,
-    suppressed_range: opt.SuppressedRange = None,
-    allow_unassigned: opt.AllowUnassigned = False,
-    allow_missing_wards: opt.AllowMissing = False,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
     rates: Annotated[
         bool, typer.Option("--rates/--no-rates", help="Add per-child findings (needs populations).")
     ] = True,
-    population: opt.Population = None,
-    per: opt.Per = 10_000,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f")] = TextFormat.text,
+    fmt: Annotated[
+        TextFormat, typer.Option("--format", "-f", help="text, or md (a Markdown section).")
+    ] = TextFormat.text,
     output: opt.Output = None,
     force: opt.Force = False,
 ) -> None:
-    """Write the findings a committee paper carries, derived only from the data.
+    """Write the findings a committee paper carries, derived only from the published figures.
+
+    Public by default: small numbers are suppressed (threshold5) before any sentence is written.
 
     Example: localitymap findings --scheme icn6 --format md -o findings.md
     """
     from localitymap.publication.findings import findings, findings_markdown
 
-    inputs = load_inputs(
-        scheme=scheme, data=data, period=period, register=register, catalogue=catalogue,
-        sheet=sheet, ward_column=ward_column, suppressed_range=suppressed_range,
-        allow_unassigned=allow_unassigned, allow_missing_wards=allow_missing_wards,
-        rates=rates, population=population, per=per,
-    )  # fmt: skip
-    table = inputs.table
+    table = ex.table(rates=rates)
+    status(ex)
     if fmt == TextFormat.md:
-        emit(findings_markdown(table), output, force, inputs.provenance(ctx))
-        return
-    lines = findings(table)
-    if table.attrs.get("illustrative"):
-        lines = ["(From illustrative data: these statements describe invented figures.)", *lines]
-    emit("\n".join(lines) + "\n", output, force, inputs.provenance(ctx))
+        text = findings_markdown(table, status=ex.status_line())
+    else:
+        lines = [ex.status_line()]
+        if table.attrs.get("illustrative"):
+            lines.append("(From illustrative data: these statements describe invented figures.)")
+        text = "\n".join([*lines, *findings(table)]) + "\n"
+    emit(text, output, force, provenance(ex, table.attrs, ctx))

@@ -6,7 +6,19 @@ from typing import Annotated
 
 import typer
 
-Scheme = Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (icn6, areas3) or file.")]
+Scheme = Annotated[
+    str | None,
+    typer.Option(
+        "--scheme", "-s", help="Scheme id (icn6, areas3) or file. Default: exercise file."
+    ),
+]
+Exercise = Annotated[
+    Path | None,
+    typer.Option(
+        "--exercise", "-e",
+        help="Exercise file (TOML). Default: localitymap.toml in this folder, if there is one.",
+    ),
+]  # fmt: skip
 Data = Annotated[
     Path | None,
     typer.Option(
@@ -69,7 +81,9 @@ Population = Annotated[
     Path | None,
     typer.Option("--population", help="Ward population CSV/XLSX (default: ONS mid-2019, Croydon)."),
 ]
-Per = Annotated[float, typer.Option("--per", min=1, help="Rates per this many people.")]
+Per = Annotated[
+    float | None, typer.Option("--per", min=1, help="Rates per this many people (default 10,000).")
+]
 
 
 class DisclosurePolicy(StrEnum):
@@ -82,10 +96,11 @@ class DisclosurePolicy(StrEnum):
 
 
 Disclosure = Annotated[
-    DisclosurePolicy,
+    DisclosurePolicy | None,
     typer.Option(
         "--disclosure",
-        help="Small-number control: threshold5 (1-4 shown as [c]), dfe (1-5 as c), "
-        "nhsd (1-7 as *, others rounded to 5), none (internal use only).",
+        help="Small-number control for every output: threshold5 (1-4 shown as [c]), dfe (1-5 as "
+        "c), nhsd (1-7 as *, others rounded to 5), none (internal use only). Default: the "
+        "exercise file's, else threshold5 for report, map, funnel and findings, none otherwise.",
     ),
 ]

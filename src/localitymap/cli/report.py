@@ -1,5 +1,5 @@
-"""``localitymap report``: a scrutiny-committee report (Word, HTML or Excel) under disclosure
-control."""
+"""``localitymap report``: a scrutiny-committee report (Word, HTML or Excel) under the exercise's
+disclosure control."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,19 +7,23 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs
+from localitymap.cli._common import default_output, emit, exercise_command, provenance, status
+from localitymap.exercise import REPORT_SUFFIXES
 
-SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
-
-@handle_errors
+@exercise_command(default_disclosure="threshold5")
 def report_command(
     ctx: typer.Context,
-    scheme: opt.Scheme,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Report file: .docx, .html or .xlsx.")
-    ],
-    disclosure: opt.Disclosure = opt.DisclosurePolicy.threshold5,
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Report file: .docx, .html or .xlsx. Default: report.docx in the exercise "
+            "file's output folder.",
+        ),
+    ] = None,
     title: Annotated[
         str | None, typer.Option("--title", help="Report title (default names the authority).")
     ] = None,
@@ -27,46 +31,23 @@ def report_command(
         bool,
         typer.Option("--rates/--no-rates", help="Include rates per child (needs a population)."),
     ] = True,
-    population: opt.Population = None,
-    per: opt.Per = 10_000,
-    data: opt.Data = None,
-    period: opt.Period = None,
-    register: opt.Register = None,
-    wards: opt.Wards = None,
-    ward_code_column: opt.WardCodeColumn = None,
-    ward_name_column: opt.WardNameColumn = None,
-    catalogue: opt.Catalogue = None,
-    sheet: opt.Sheet = None,
-    ward_column: opt.WardColumn = None,
-    suppressed_range: opt.SuppressedRange = None,
-    allow_unassigned: opt.AllowUnassigned = False,
-    allow_missing_wards: opt.AllowMissing = False,
     force: opt.Force = False,
 ) -> None:
     """Write a committee report: map, ranked tables, rates, findings, ward annex and methods.
 
-    Public by default: small numbers are suppressed (--disclosure threshold5).
+    Public by default: small numbers are suppressed (threshold5) unless the exercise file or
+    --disclosure says otherwise.
 
     Example: localitymap report --scheme icn6 -o croydon_localities.docx
     """
-    fmt = SUFFIXES.get(output.suffix.lower())
+    out = default_output(ex, output, "report.docx")
+    fmt = REPORT_SUFFIXES.get(out.suffix.lower())
     if fmt is None:
         raise typer.BadParameter(
-            f"{output.name!r}: use a .docx, .html or .xlsx name", param_hint="--output"
+            f"{out.name!r}: use a .docx, .html or .xlsx name", param_hint="--output"
         )
-    inputs = load_inputs(
-        scheme=scheme, data=data, period=period, register=register, wards=wards,
-        ward_code_column=ward_code_column, ward_name_column=ward_name_column,
-        catalogue=catalogue, sheet=sheet, ward_column=ward_column,
-        suppressed_range=suppressed_range, allow_unassigned=allow_unassigned,
-        allow_missing_wards=allow_missing_wards, need_geometry=fmt != "xlsx",
-        rates=rates, population=population, per=per,
-        disclosure=disclosure.value, publish_wards=True,
-    )  # fmt: skip
-    from localitymap.publication.report import build_report
     from localitymap.renderers.documents import render_document
 
-    doc = build_report(
-        inputs.table, inputs.data, inputs.scheme, inputs.protection, inputs.boundaries, title=title
-    )
-    emit(render_document(doc, fmt), output, force, inputs.provenance(ctx))
+    doc = ex.report(title=title, rates=rates)
+    status(ex)
+    emit(render_document(doc, fmt), out, force, provenance(ex, ex.table(rates=rates).attrs, ctx))

@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import emit, handle_errors, load_inputs, write_provenance
+from localitymap.cli._common import (
+    emit,
+    err,
+    exercise_command,
+    provenance,
+    status,
+    write_provenance,
+)
 
 
 class OutFormat(StrEnum):
@@ -38,27 +45,12 @@ SUFFIXES = {
 }  # fmt: skip
 
 
-@handle_errors
+@exercise_command()
 def rollup_command(
     ctx: typer.Context,
-    scheme: opt.Scheme,
-    data: opt.Data = None,
-    period: opt.Period = None,
-    register: opt.Register = None,
-    wards: opt.Wards = None,
-    ward_code_column: opt.WardCodeColumn = None,
-    ward_name_column: opt.WardNameColumn = None,
-    catalogue: opt.Catalogue = None,
-    sheet: opt.Sheet = None,
-    ward_column: opt.WardColumn = None,
-    suppressed_range: opt.SuppressedRange = None,
-    allow_unassigned: opt.AllowUnassigned = False,
-    allow_missing_wards: opt.AllowMissing = False,
+    ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
     indicator: opt.Indicators = None,
     rates: opt.Rates = False,
-    population: opt.Population = None,
-    per: opt.Per = 10_000,
-    disclosure: opt.Disclosure = opt.DisclosurePolicy.none,
     fmt: Annotated[
         OutFormat | None,
         typer.Option(
@@ -79,54 +71,57 @@ def rollup_command(
     Example: localitymap rollup --scheme icn6 --format csv -o localities.csv
     """
     fmt_value = _choose_format(fmt, output)
-    geo = fmt_value in ("geojson", "gpkg")
-    inputs = load_inputs(
-        scheme=scheme, data=data, period=period, register=register, wards=wards,
-        ward_code_column=ward_code_column, ward_name_column=ward_name_column,
-        catalogue=catalogue, sheet=sheet, ward_column=ward_column,
-        suppressed_range=suppressed_range, allow_unassigned=allow_unassigned,
-        allow_missing_wards=allow_missing_wards, need_geometry=geo,
-        indicators=indicator, rates=rates, population=population, per=per,
-        disclosure=disclosure.value,
-        publish_wards=geo and (fmt_value == "gpkg" or level == Level.ward),
-    )  # fmt: skip
-    table = inputs.table
-    if geo:
+    table = ex.table(rates=rates, indicators=indicator)
+    if rates and table.attrs.get("rates_unavailable"):
+        err("note: " + table.attrs["rates_unavailable"])
+    elif rates and table.attrs.get("no_denominator"):
+        err("note: no denominator for " + ", ".join(table.attrs["no_denominator"])
+            + "; name a population column in the catalogue's denominator column")  # fmt: skip
+    status(ex)
+    prov = provenance(ex, table.attrs, ctx)
+    if fmt_value in ("geojson", "gpkg"):
         from localitymap.model.geo import locality_layer, ward_layer
         from localitymap.renderers.export import geo_metadata, to_geojson, write_gpkg
 
-        assert inputs.boundaries is not None
-        meta = geo_metadata(table, inputs.boundaries.attribution)
-        localities = locality_layer(table, inputs.scheme, inputs.boundaries)
-        ward_values = inputs.data.values
-        if inputs.protection is not None:
-            from localitymap.publication.disclosure import public_wards
-
-            ward_values = public_wards(inputs.protection, inputs.data)
-        ward_shapes = ward_layer(table, ward_values, inputs.scheme, inputs.boundaries)
+        meta = geo_metadata(table, ex.boundaries.attribution)
+        localities = locality_layer(table, ex.scheme, ex.boundaries)
+        ward_shapes = ward_layer(table, ex.ward_values, ex.scheme, ex.boundaries)
+        prov = provenance(ex, table.attrs, ctx)
         if fmt_value == "gpkg":
             assert output is not None
             write_gpkg(output, {"localities": localities, "wards": ward_shapes}, meta, force=force)
-            typer.echo(f"wrote {output}", err=True)
-            write_provenance(output, inputs.provenance(ctx))
+            err(f"wrote {output}")
+            write_provenance(output, prov)
             return
         layer = localities if level == Level.locality else ward_shapes
-        emit(to_geojson(layer, meta), output, force, inputs.provenance(ctx))
+        emit(to_geojson(layer, meta), output, force, prov)
         return
     if fmt_value == "table":
         from localitymap.renderers.terminal import console, rates_tables, rollup_table
 
-        view = rates_tables(table) if rates else rollup_table(table, values.value)
+        view = (
+            rates_tables(table)
+            if rates and "rate" in table.columns
+            else rollup_table(table, values.value)
+        )
+        if rates and "rate" in table.columns:  # the borough beside its published figures
+            from rich.console import Group
+
+            from localitymap.cli.dashboard import context_for
+            from localitymap.renderers.context import beside_rich
+
+            bench = context_for(ex, None, True)
+            view = view if bench is None else Group(view, beside_rich(table, bench))
         if output is not None:
             con = console(width=100, file_text=True)
             con.print(view)
-            emit(con.export_text(), output, force, inputs.provenance(ctx))
+            emit(con.export_text(), output, force, prov)
         else:
             console().print(view)
         return
     from localitymap.renderers.export import render
 
-    emit(render(table, fmt_value, values.value), output, force, inputs.provenance(ctx))
+    emit(render(table, fmt_value, values.value), output, force, prov)
 
 
 def _choose_format(fmt: OutFormat | None, output: Path | None) -> str:
@@ -140,6 +135,10 @@ def _choose_format(fmt: OutFormat | None, output: Path | None) -> str:
     if output is None:
         return "table"
     guessed = SUFFIXES.get(output.suffix.lower())
+    if guessed is None and output.is_dir():
+        raise typer.BadParameter(
+            f"{output.name!r} is a folder; give a file name inside it", param_hint="--output"
+        )
     if guessed is None:
         raise typer.BadParameter(
             f"cannot tell the format from {output.name!r}; add --format", param_hint="--output"

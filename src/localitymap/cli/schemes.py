@@ -17,7 +17,10 @@ def list_command(
         Path | None, typer.Option("--folder", help="List schemes in this folder instead.")
     ] = None,
 ) -> None:
-    """List the schemes (bundled, or in a folder)."""
+    """List the schemes (bundled, or in a folder).
+
+    Example: localitymap schemes list
+    """
     import pandas as pd
 
     from localitymap.inputs.schemes import list_schemes
@@ -32,7 +35,10 @@ def show_command(
     scheme: Annotated[str, typer.Argument(help="Scheme id (icn6, areas3) or file.")],
     register: Annotated[Path | None, typer.Option("--register", help="Ward register CSV.")] = None,
 ) -> None:
-    """Show a scheme's localities and their wards, and any coverage problem."""
+    """Show a scheme's localities and their wards, and any coverage problem.
+
+    Example: localitymap schemes show icn6
+    """
     from localitymap.cli._common import print_report
     from localitymap.inputs.schemes import check_scheme, load_scheme
     from localitymap.inputs.wards import load_register
@@ -65,11 +71,20 @@ def check_command(
             "--min-shared", min=0, help="Shortest shared border (m) that joins two wards."
         ),
     ] = 10.0,
+    handoffs: Annotated[
+        Path | None,
+        typer.Option("--handoffs", help="Address history: also count hand-offs under the scheme."),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Hand-offs from (ISO).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Hand-offs up to (ISO).")] = None,
 ) -> None:
     """Check a scheme on the ground: every ward exactly once, no unknown wards, and each locality
     one connected group of wards (corner contacts under --min-shared metres do not count).
+    With --handoffs, also count the house moves that would cross a locality boundary.
 
     Exits 3 when it finds a problem.
+
+    Example: localitymap schemes check icn6 --handoffs addresses.csv --since 2019-03-01
     """
     from localitymap.errors import EXIT_VALIDATE, Report, SchemeError
     from localitymap.inputs.schemes import check_scheme, load_scheme
@@ -98,5 +113,9 @@ def check_command(
         )
     if len(report):
         console().print(problems_table(report, f"{name}: {len(report.errors)} problem(s)"))
+    if handoffs is not None and sch is not None and not report.errors:
+        from localitymap.cli.design import print_handoffs
+
+        print_handoffs(handoffs, boundaries, [sch], since, until)
     if report.errors:
         raise typer.Exit(EXIT_VALIDATE)

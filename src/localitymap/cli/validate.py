@@ -29,13 +29,22 @@ def validate_command(
     sheet: opt.Sheet = None,
     ward_column: opt.WardColumn = None,
     suppressed_range: opt.SuppressedRange = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-    force: Annotated[bool, typer.Option("--force")] = False,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="table (on screen) or csv (one row per problem)."),
+    ] = ReportFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the problems to this file.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing output file.")
+    ] = False,
 ) -> None:
     """Check indicator file(s): wards, counts, suppression, duplicates and total rows.
 
     Prints every problem found (row, field, problem, what to do). Exits 3 if any is an error.
+
+    Example: localitymap validate ward_counts.xlsx --scheme icn6 --sheet "Feb 2019"
     """
     from localitymap.inputs.indicators import load_catalogue, validate_indicators
     from localitymap.inputs.wards import load_register
@@ -81,17 +90,21 @@ def validate_command(
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["severity", "file", "row", "field", "ward", "problem", "hint"])
+        from localitymap.renderers.safety import csv_row
+
         for p in report:
             w.writerow(
-                [
-                    p.severity,
-                    p.file or "",
-                    p.row or "",
-                    p.field or "",
-                    p.ward or "",
-                    p.message,
-                    p.hint or "",
-                ]
+                csv_row(
+                    [
+                        p.severity,
+                        p.file or "",
+                        p.row or "",
+                        p.field or "",
+                        p.ward or "",
+                        p.message,
+                        p.hint or "",
+                    ]
+                )
             )
         from localitymap.cli._common import Provenance, command_line
         from localitymap.inputs.indicators import data_files

@@ -193,7 +193,7 @@ def fetch_wards(
 def save_fetched(fetched: FetchedWards, folder: Path, *, force: bool = False) -> tuple[Path, Path]:
     """Write ``<lad>_wards_<vintage>.gpkg`` (EPSG:27700, with an ``about`` table) and the matching
     ward register CSV; return both paths."""
-    from localitymap.renderers.export import write_atomic, write_gpkg
+    from localitymap.outputs import write_atomic, write_gpkg
 
     stem = f"{fetched.lad_code.lower()}_wards_{fetched.vintage.lower()}"
     gpkg, register = folder / f"{stem}.gpkg", folder / f"{stem}.csv"

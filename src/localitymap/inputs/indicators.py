@@ -24,10 +24,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap.errors import InputError, Report
-from localitymap.inputs.files import TABLE_SUFFIXES, RawTable, read_table
+from localitymap.inputs.files import (
+    TABLE_SUFFIXES,
+    RawTable,
+    clean_cell,
+    note_input,
+    quote_sheet,
+    read_table,
+)
+from localitymap.inputs.periods import Period, latest, normalise_period, ordered, parse_periods
 from localitymap.inputs.wards import WardRegister, load_register, normalise_name
 from localitymap.paths import data_dir, display_path
 
@@ -41,6 +49,16 @@ Status = Literal["value", "suppressed", "missing"]
 SUPPRESSION_MARKERS = frozenset({"*", "c", "[c]", "x", "[x]", "..", "-", "–", "supp", "suppressed"})
 _LESS_THAN = re.compile(r"^<\s*=?\s*(\d+)$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+#: Numbers as a semicolon-separated (continental) export writes them: ``2.000`` and ``1.425,0``.
+_NUMBER_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+#: ``2.000`` in a comma file: two, or two thousand with a thousands point? Not guessed.
+_AMBIGUOUS_POINT = re.compile(r"^[+-]?\d{1,3}(\.000)+$")
+_EXCEL_ERROR = re.compile(
+    r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.I
+)
+#: No ward or borough has a billion children: a larger "count" is an id, a date or a paste error
+#: (and above 2**53 it would not even survive as a float).
+MAX_COUNT = 1_000_000_000
 
 _CODE_HEADERS = {"ward code", "wardcode", "code", "gss code", "area code", "ward gss code"}
 _NAME_HEADERS = {"ward", "ward name", "wardname", "name", "area name", "area"}
@@ -87,7 +105,15 @@ class Indicator:
     description: str = ""
     headline: str = ""
     statistic: str = "rate"
+    benchmark: str = ""  # the DfE LAIT measure that puts it in context (data/benchmarks)
     in_catalogue: bool = True
+    #: A few words for column headers and charts ("CP plans"); the label when empty.
+    short_label: str = ""
+
+    @property
+    def short(self) -> str:
+        """The short label, or the label."""
+        return self.short_label or self.label
 
 
 class CellProblem(ValueError):
@@ -98,16 +124,25 @@ class CellProblem(ValueError):
         self.hint = hint
 
 
-def parse_count(text: str, suppressed_range: tuple[int, int | None] = (0, None)) -> Count:
-    """Parse one cell. Raises :class:`CellProblem` for negatives, fractions and non-numbers.
+def parse_count(
+    text: str,
+    suppressed_range: tuple[int, int | None] = (0, None),
+    *,
+    decimal_comma: bool = False,
+) -> Count:
+    """Parse one cell. Raises :class:`CellProblem` for negatives, fractions, non-numbers and
+    counts above :data:`MAX_COUNT`.
 
     ``suppressed_range`` is what a bare marker (``*``, ``c``, ``x``...) may stand for; the default
-    claims nothing beyond "at least 0".
+    claims nothing beyond "at least 0". ``decimal_comma`` reads ``.`` as the thousands mark and
+    ``,`` as the decimal mark, as semicolon-separated exports write numbers.
 
     >>> parse_count("c", suppressed_range=(1, 4))
     Count(low=1, high=4, status='suppressed', marker='c')
     >>> parse_count("")
     Count(low=0, high=None, status='missing', marker='')
+    >>> parse_count("2.000", decimal_comma=True).low
+    2000
     """
     t = text.strip()
     if not t:
@@ -117,11 +152,42 @@ def parse_count(text: str, suppressed_range: tuple[int, int | None] = (0, None))
     m = _LESS_THAN.match(t)
     if m:
         bound = int(m.group(1))
+        if bound > MAX_COUNT:
+            raise CellProblem(
+                f"{t} is not a plausible bound (above {MAX_COUNT:,})", "check the cell"
+            )
         # "<5" hides 1-4: zeros are published as 0 under every common convention.
         high = bound if "=" in t else bound - 1
         return Count(min(1, high), high, "suppressed", t)
-    compact = t.replace(" ", "")
+    # Spaces, no-break and thin spaces are thousands marks in UK and French exports alike.
+    compact = re.sub(r"[ \u2009\u202f]", "", t)
+    if decimal_comma:
+        if _NUMBER_DECIMAL_COMMA.match(compact):
+            compact = compact.replace(".", "").replace(",", ".")
+        elif _NUMBER.match(compact) and "." in compact:
+            raise CellProblem(
+                f"{t!r} has a decimal point, but in this semicolon-separated file '.' is the "
+                "thousands mark and ',' the decimal mark",
+                "write the count as a whole number (e.g. 1.425 or 1425 for one thousand four "
+                "hundred and twenty-five)",
+            )
+    elif _AMBIGUOUS_POINT.match(compact):
+        raise CellProblem(
+            f"{t!r} could be {t.split('.')[0]} or {compact.replace('.', '')} (a thousands point)",
+            "write the count without a point (e.g. 2000), or export the file with ';' separators "
+            "if '.' marks thousands",
+        )
     if not _NUMBER.match(compact):
+        if _EXCEL_ERROR.match(t):
+            raise CellProblem(
+                f"{t!r} is an Excel error value, not a count",
+                "correct the formula in the workbook (or type the count), then export again",
+            )
+        if re.match(r"^\d(\.\d+)?e[+-]?\d+$", compact, re.I):
+            raise CellProblem(
+                f"{t!r} is in scientific notation (Excel shortens long numbers so), not a count",
+                "format the column as Number with 0 decimal places and export again",
+            )
         if compact.endswith("%"):
             raise CellProblem(f"{t!r} is a percentage", "give the count of children, not a rate")
         raise CellProblem(
@@ -135,7 +201,12 @@ def parse_count(text: str, suppressed_range: tuple[int, int | None] = (0, None))
         raise CellProblem(
             f"{t} is not a whole number", "counts of children are whole numbers; correct the cell"
         )
-    n = int(value)
+    n = int(compact.replace(",", "").split(".")[0].lstrip("+"))
+    if n > MAX_COUNT:
+        raise CellProblem(
+            f"{t} is not a plausible count (above {MAX_COUNT:,})",
+            "check the cell: an id, a date or a pasted total may have landed in a count column",
+        )
     return Count(n, n, "value")
 
 
@@ -173,14 +244,36 @@ def load_catalogue(path: Path | None = None) -> list[Indicator]:
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: indicator catalogue not found")
+    note_input(path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     if not rows or not {"id", "label"} <= set(rows[0]):
         raise InputError(f"{shown}: a catalogue needs at least the columns id and label")
     fields = Indicator.__dataclass_fields__
     out = []
-    for r in rows:
-        values = {k: (v or "").strip() for k, v in r.items() if k in fields and k != "in_catalogue"}
+    seen: dict[str, tuple[str, int]] = {}  # "id:<normalised>" or "label:<...>" -> first entry
+    for line, r in enumerate(rows, start=2):
+        values = {
+            k: clean_cell(v or "")[0]
+            for k, v in r.items()
+            if k in fields and k != "in_catalogue" and isinstance(v, str | None)
+        }
+        if not values.get("id") or not values.get("label"):
+            raise InputError(
+                f"{shown}: an entry has no id or no label (data row {line - 1})",
+                hint="give every indicator an id and a label",
+            )
+        for what in ("id", "label"):
+            key = normalise_name(values[what])
+            prior = seen.get(f"{what}:{key}")
+            if prior is not None:
+                raise InputError(
+                    f"{shown}: indicators {prior[0]!r} and {values['id']!r} have the same {what} "
+                    f"{values[what]!r}",
+                    hint=f"give each indicator its own {what}: tables, workbooks and reports "
+                    "show indicators by label",
+                )
+            seen[f"{what}:{key}"] = (values["id"], line)
         values["statistic"] = values.get("statistic") or "rate"
         if values["statistic"] not in ("rate", "proportion"):
             raise InputError(
@@ -247,6 +340,8 @@ class _Parsed:
     totals: list[_Total] = field(default_factory=list)
     periods: set[str] = field(default_factory=set)
     comments: list[str] = field(default_factory=list)
+    #: The periods as printed (one spelling each), oldest first; set by :func:`_choose_period`.
+    periods_in_order: list[str] = field(default_factory=list)
 
 
 def bundled_periods() -> list[str]:
@@ -268,6 +363,7 @@ def default_data_path(period: str | None = None) -> Path:
         raise InputError("no bundled indicator snapshot found")
     if period is None:
         return data_dir() / "indicators" / periods[-1]
+    period = normalise_period(period)
     if period not in periods:
         raise InputError(
             f"no bundled snapshot for period {period!r}",
@@ -318,22 +414,40 @@ def validate_indicators(
     register = register or load_register()
     catalogue = list(catalogue) if catalogue is not None else load_catalogue()
     report = Report()
-    parsed = _Parsed()
     files = data_files(Path(path) if path is not None else default_data_path(period))
-    for f in files:
-        try:
-            table = read_table(f, sheet)
-        except InputError as exc:
-            report.add(exc.message, hint=exc.hint)
-            continue
-        log.info(
-            "read %s: %d rows, %s", table.source, len(table.rows), table.sheet or table.encoding
-        )
-        _parse_table(table, register, catalogue, parsed, report, ward_column, suppressed_range)
+    key = _parse_key(files, register, catalogue, sheet, ward_column, suppressed_range)
+    cached = _PARSED.get(key) if key is not None else None
+    if cached is not None:
+        # The same files, unchanged, read the same way: a multi-period file is parsed once for
+        # all its periods (a comparison or trend asks for each period in turn).
+        parsed, problems = cached
+        report.extend(problems)
+    else:
+        parsed = _Parsed()
+        for f in files:
+            try:
+                table = read_table(f, sheet)
+            except InputError as exc:
+                report.add(exc.message, hint=exc.hint)
+                continue
+            log.info(
+                "read %s: %d rows, %s", table.source, len(table.rows), table.sheet or table.encoding
+            )
+            hint = None
+            if table.sheets and sheet is None and _find_header(table, ward_column) is None:
+                hint = _sheet_hint(f, table, ward_column)
+            _parse_table(
+                table, register, catalogue, parsed, report, ward_column, suppressed_range, hint
+            )
+        if key is not None:
+            _PARSED.clear()  # one exercise's files at a time: memory stays that of one read
+            _PARSED[key] = (parsed, list(report.problems))
+    before = len(report.errors)
     chosen = _choose_period(parsed, period, report)
     records = [r for r in parsed.records if chosen is None or r.period in (chosen, "")]
-    _check_duplicates(records, register, report)
-    _check_totals(parsed, records, chosen, register, report)
+    if len(report.errors) == before:  # else every ward of every period would be a "duplicate"
+        _check_duplicates(records, register, report)
+        _check_totals(parsed, records, chosen, register, report)
     present = {r.ward for r in records}
     absent = [c for c in register.codes if c not in present]
     if records and absent:
@@ -360,8 +474,25 @@ def validate_indicators(
         return None, report
     data = _build(records, parsed, register, chosen, [display_path(f) for f in files], report)
     data.paths = list(files)
-    data.all_periods = sorted(parsed.periods)
+    data.all_periods = list(parsed.periods_in_order)
     return data, report
+
+
+#: The last parse, by what it was read from and how (see :func:`_parse_key`).
+_PARSED: dict[tuple[Any, ...], tuple[_Parsed, list[Any]]] = {}
+
+
+def _parse_key(
+    files: list[Path], register: WardRegister, catalogue: list[Indicator], sheet: str | None,
+    ward_column: str | None, suppressed_range: tuple[int, int | None],
+) -> tuple[Any, ...] | None:  # fmt: skip
+    """What a parse depends on: each file's identity and stamp, and every reading option."""
+    try:
+        stamps = tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    except OSError:
+        return None
+    return (stamps, register.codes, register.names, tuple(catalogue), sheet, ward_column,
+            tuple(suppressed_range))  # fmt: skip
 
 
 def read_indicators(path: Path | str | None = None, **options: object) -> IndicatorData:
@@ -380,6 +511,24 @@ def read_indicators(path: Path | str | None = None, **options: object) -> Indica
     report.raise_if_errors(display_path(where))
     assert data is not None
     return data
+
+
+def _sheet_hint(path: Path, table: RawTable, ward_column: str | None) -> str:
+    """For a workbook whose first sheet has no ward table: its sheets, and the one that has."""
+    names = ", ".join(repr(n) for n in table.sheets)
+    for name in table.sheets:
+        if name == table.sheet:
+            continue
+        try:
+            other = read_table(path, name)
+        except InputError:
+            continue
+        if _find_header(other, ward_column) is not None:
+            return (
+                f"the ward table seems to be on sheet {name!r} (sheets: {names}); "
+                f"choose it with --sheet {quote_sheet(name)}"
+            )
+    return f"the workbook's sheets are {names}; choose the one with the ward table with --sheet"
 
 
 def _find_header(table: RawTable, ward_column: str | None) -> int | None:
@@ -415,9 +564,22 @@ def _parse_table(
     report: Report,
     ward_column: str | None,
     suppressed_range: tuple[int, int | None],
+    sheet_hint: str | None = None,
 ) -> None:
     src = table.source
     parsed.comments.extend(table.comments)
+    decimal_comma = table.delimiter == ";"
+    if table.cleaned:
+        cells = ", ".join(f"row {r} column {_column_name(c)}" for r, c, _ in table.cleaned[:5])
+        more = f" and {len(table.cleaned) - 5} more" if len(table.cleaned) > 5 else ""
+        codes = " ".join(dict.fromkeys(" ".join(x for _, _, x in table.cleaned).split()))
+        report.add(
+            f"removed control or invisible direction characters ({codes}) from "
+            f"{len(table.cleaned)} cell(s): {cells}{more}",
+            file=src,
+            severity="warning",
+            hint="they can hide or reorder text; check those cells read as intended",
+        )
     comment_period = next(
         (c.split(":", 1)[1].strip() for c in table.comments if c.lower().startswith("period:")), ""
     )
@@ -425,12 +587,17 @@ def _parse_table(
     if h is None:
         first = table.rows[0][1] if table.rows else []
         expected = ward_column or "ward_code or ward_name"
+        hint = (
+            f"columns seen: {', '.join(repr(c) for c in first if c)[:200]}; "
+            "name the column with --ward-column"
+        )
+        if sheet_hint:
+            hint = sheet_hint
         report.add(
             f"no ward column found (expected a column named {expected})",
             file=src,
             row=table.rows[0][0] if table.rows else None,
-            hint=f"columns seen: {', '.join(repr(c) for c in first if c)[:200]}; "
-            "name the column with --ward-column",
+            hint=hint,
         )
         return
     header_row, headers = table.rows[h]
@@ -499,15 +666,33 @@ def _parse_table(
                 hint="one column per indicator, or long format: ward, indicator, value",
             )
             return
+    if _two_row_header(table, h, code_col, name_col, keys, report):
+        return
+    _check_unnamed_columns(table, h, keys, report)
 
+    no_period: list[int] = []
+    stated = False
+    unknown_names: list[str] = []
+    unknown_codes: list[str] = []
     for rownum, cells in table.rows[h + 1 :]:
         if not any(cells):
             continue
         cell = functools.partial(_cell_at, cells)
+        if [normalise_name(c) for c in cells[: len(keys)]] == keys:
+            report.add(
+                f"the header row repeats here (also row {header_row}): two exports pasted together?",
+                file=src,
+                row=rownum,
+                hint="delete the repeated header, and check the rows after it are not duplicates",
+            )
+            continue
         ward_text = cell(code_col) or cell(name_col)
         period = cell(period_col) or comment_period
         if period:
             parsed.periods.add(period)
+            stated = True
+        elif period_col is not None and ward_text:
+            no_period.append(rownum)
         if not ward_text:
             report.add("row has values but no ward", file=src, row=rownum)
             continue
@@ -520,30 +705,43 @@ def _parse_table(
             for text, ind in targets:
                 if ind is not None:
                     try:
-                        c = parse_count(text, suppressed_range)
+                        c = parse_count(text, suppressed_range, decimal_comma=decimal_comma)
                     except CellProblem:
                         continue
                     parsed.totals.append(_Total(src, rownum, ward_text, ind.id, c, period))
             parsed.totals.append(_Total(src, rownum, ward_text, "", Count(0, 0, "missing"), period))
             continue
-        code = register.match(cell(code_col)) if cell(code_col) else None
-        if code is None and cell(name_col):
-            code = register.match(cell(name_col))
+        # A code is matched on its own: a name beside a code it contradicts (an old ward code, a
+        # neighbour's code) must not quietly turn the row into the named ward.
+        code_text, name_text = cell(code_col), cell(name_col)
+        code = register.match(code_text if code_text else name_text)
         if code is None:
             msg, hint = register.unknown_ward_problem(ward_text)
+            if code_text and name_text and register.match(name_text):
+                hint = (
+                    f"the row's name {name_text!r} is a current ward but its code is not; "
+                    "correct the code (or clear it to match by name)"
+                )
             report.add(msg, file=src, row=rownum, ward=ward_text, hint=hint)
+            if name_text:
+                unknown_names.append(name_text)
+            if code_text:
+                unknown_codes.append(code_text)
             continue
-        if cell(code_col) and cell(name_col):
-            by_name = register.match(cell(name_col))
-            if by_name is not None and by_name != code:
+        if code_text and name_text:
+            by_name = register.match(name_text)
+            if by_name != code:
+                named = f"{name_text!r}" + (
+                    f" ({by_name})" if by_name else " (not a current ward name)"
+                )
                 report.add(
-                    f"code {code} is {register.name_of(code)!r} but the row says {cell(name_col)!r}",
+                    f"code {code} is {register.name_of(code)!r} but the row names {named}",
                     file=src,
                     row=rownum,
                     ward=code,
-                    severity="warning",
-                    hint="the code is used; check the row",
+                    hint="correct the code or the name so they agree",
                 )
+                continue
         targets = (
             [(long_val, indicator_for(cell(long_ind), rownum))] if is_long else list(wide_cols)
         )
@@ -551,7 +749,7 @@ def _parse_table(
             if ind is None or col is None:
                 continue
             try:
-                c = parse_count(cell(col), suppressed_range)
+                c = parse_count(cell(col), suppressed_range, decimal_comma=decimal_comma)
                 if c.status == "missing" and bound_cols and cell(bound_cols[0]):
                     c = _bounds_count(cell(bound_cols[0]), cell(bound_cols[1]))
             except CellProblem as exc:
@@ -574,6 +772,102 @@ def _parse_table(
                     severity="warning",
                 )
             parsed.records.append(_Record(code, ind.id, c, period, src, rownum))
+    if no_period and stated:
+        listed = ", ".join(map(str, no_period[:10])) + (" ..." if len(no_period) > 10 else "")
+        report.add(
+            f"{len(no_period)} row(s) have no period although other rows of the file have one "
+            f"(rows {listed})",
+            file=src,
+            row=no_period[0],
+            field=headers[period_col] if period_col is not None else None,
+            hint="fill in the period of each row, or delete the column if the file holds one period",
+        )
+    previous = register.previous_vintage(unknown_names)
+    if previous is not None and len(unknown_names) + len(unknown_codes) >= 3:
+        vintage, names = previous
+        report.add(
+            f"the file is on {register.lad_name}'s {vintage} wards ({', '.join(names[:4])}"
+            f"{' ...' if len(names) > 4 else ''}), not the {len(register)} wards of {register.vintage}",
+            file=src,
+            hint="move the counts to the current wards with `localitymap crosswalk` first",
+        )
+    elif (
+        unknown_codes
+        and len(unknown_codes) >= 3
+        and not parsed_any_code(register, table, h, code_col)
+    ):
+        report.add(
+            f"none of the file's ward codes are {register.lad_name}'s current wards "
+            f"({register.vintage}), e.g. {', '.join(unknown_codes[:3])}",
+            file=src,
+            hint="if the file is on older ward boundaries, move it to the current wards with "
+            "`localitymap crosswalk`; if it is another authority's, use its ward register",
+        )
+
+
+def parsed_any_code(register: WardRegister, table: RawTable, h: int, code_col: int | None) -> bool:
+    """True when any row's ward code is one of the register's."""
+    return code_col is not None and any(
+        _cell_at(cells, code_col).strip().upper() in register for _, cells in table.rows[h + 1 :]
+    )
+
+
+def _column_name(index: int) -> str:
+    """A column as a spreadsheet names it: 0 -> A, 27 -> AB."""
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _two_row_header(
+    table: RawTable,
+    h: int,
+    code_col: int | None,
+    name_col: int | None,
+    keys: list[str],
+    report: Report,
+) -> bool:
+    """A header split over two rows (a merged group row such as "Social care" over the column
+    names): the row under the header has no ward but names in the header's gaps."""
+    if h + 1 >= len(table.rows):
+        return False
+    rownum, below = table.rows[h + 1]
+    if _cell_at(below, code_col) or _cell_at(below, name_col):
+        return False
+    texts = [i for i, c in enumerate(below) if c and not re.match(r"^[\d.,<>*\s-]+$", c)]
+    gaps = [i for i in texts if i >= len(keys) or not keys[i]]
+    if len(texts) < 2 or not gaps:
+        return False
+    report.add(
+        f"the header runs over two rows ({table.rows[h][0]} and {rownum}): column names are "
+        "under a merged group row",
+        file=table.source,
+        row=rownum,
+        hint=f"keep one header row: delete row {table.rows[h][0]}'s group labels and put the "
+        f"ward column's name in row {rownum}, or unmerge and name every column in one row",
+    )
+    return True
+
+
+def _check_unnamed_columns(table: RawTable, h: int, keys: list[str], report: Report) -> None:
+    """Values under an empty header, or past the last header, would be dropped unseen."""
+    rows_by_col: dict[int, list[int]] = {}
+    for rownum, cells in table.rows[h + 1 :]:
+        for i, c in enumerate(cells):
+            if c and (i >= len(keys) or not keys[i]):
+                rows_by_col.setdefault(i, []).append(rownum)
+    for i, rows in sorted(rows_by_col.items()):
+        listed = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
+        where = "past the last header" if i >= len(keys) else "under an empty header"
+        report.add(
+            f"column {_column_name(i)} has {len(rows)} value(s) {where} (rows {listed})",
+            file=table.source,
+            row=rows[0],
+            hint="give the column a header naming its indicator, or delete the values",
+        )
 
 
 def _bounds_count(low_text: str, high_text: str) -> Count:
@@ -603,20 +897,58 @@ def _cell_at(cells: list[str], i: int | None) -> str:
 
 
 def _choose_period(parsed: _Parsed, period: str | None, report: Report) -> str | None:
-    periods = sorted(parsed.periods)
+    """The period to use, as printed: ``period`` when given (in any spelling), else the latest.
+    Every record and total is rewritten to the printed spelling, so ``Feb 2019`` and ``2019-02``
+    are one period. Periods that cannot be read are refused when a choice among them is needed."""
+    meaning = parse_periods(sorted(parsed.periods))
+    unreadable = [t for t, p in meaning.items() if p is None]
+    printed = {t: (p.text if p is not None else t) for t, p in meaning.items()}
+    for r in parsed.records:
+        r.period = printed.get(r.period, r.period)
+    for t in parsed.totals:
+        t.period = printed.get(t.period, t.period)
+    known: dict[str, Period] = {p.text: p for p in meaning.values() if p is not None}
+    distinct = list(dict.fromkeys(printed.values()))
+    parsed.periods_in_order = [p.text for p in ordered(known.values())] + [
+        t for t in distinct if t not in known
+    ]
     if period is not None:
-        if periods and period not in periods:
+        wanted = normalise_period(period)
+        if not distinct:
             report.add(
-                f"period {period!r} is not in the data", hint=f"periods found: {', '.join(periods)}"
+                f"--period {period} was given, but the data states no period",
+                hint="leave out --period, or give the data a period column or a "
+                "'# period: ...' first line",
             )
-        return period
-    if len(periods) > 1:
+        elif wanted not in distinct:
+            report.add(
+                f"period {period!r} is not in the data",
+                hint=f"periods found: {', '.join(parsed.periods_in_order)}",
+            )
+        return wanted
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else None
+    if unreadable:
         report.add(
-            f"the data holds {len(periods)} periods; using the latest, {periods[-1]}",
-            severity="note",
-            hint=f"choose another with --period ({', '.join(periods)})",
+            "cannot tell which period is the latest: "
+            + ", ".join(repr(t) for t in unreadable)
+            + (" is not a period" if len(unreadable) == 1 else " are not periods")
+            + " this tool can put in order",
+            hint="write periods as e.g. 2019-02, Feb 2019, 2019/20 or 2019 Q1, or choose one "
+            "with --period",
         )
-    return periods[-1] if periods else None
+        return None
+    try:
+        chosen = latest(known.values()).text
+    except InputError as exc:
+        report.add(exc.message, hint=exc.hint)
+        return None
+    report.add(
+        f"the data holds {len(distinct)} periods; using the latest, {chosen}",
+        severity="note",
+        hint=f"choose another with --period ({', '.join(parsed.periods_in_order)})",
+    )
+    return chosen
 
 
 def _check_duplicates(records: list[_Record], register: WardRegister, report: Report) -> None:
@@ -661,8 +993,14 @@ def _check_totals(
         if period is not None and t.period not in ("", period):
             continue
         if not t.indicator:
+            checked = any(
+                o.file == t.file and o.row == t.row and o.indicator in sums
+                and o.count.status == "value"
+                for o in parsed.totals
+            )  # fmt: skip
+            how = "checked against their sum" if checked else "not checked: it holds no counts"
             report.add(
-                f"total row {t.label!r} excluded from the wards (checked against their sum)",
+                f"total row {t.label!r} excluded from the wards ({how})",
                 file=t.file,
                 row=t.row,
                 severity="note",

@@ -17,18 +17,59 @@ a scheme is built from another with ``based_on`` and ``groups``::
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from localitymap.errors import InputError, Report, SchemeError
+from localitymap.errors import UNSAFE_CHARACTERS, InputError, Report, SchemeError, visible
+from localitymap.inputs.files import note_input, parse_csv_text, read_text
 from localitymap.inputs.wards import WardRegister, load_register, normalise_name
 from localitymap.paths import data_dir, display_path
 
 if TYPE_CHECKING:
     import pandas as pd
+
+#: Names the rollup gives its own rows; a locality so named would be shown as one of them.
+RESERVED_NAMES = {"borough total": "Borough total", "unassigned": "Unassigned", "total": "Total"}
+
+
+def locality_name_problems(names: list[str], shown: str, report: Report) -> None:
+    """Add an error for each locality name that is empty, reserved (``Unassigned``, ``Borough
+    total``), holds control or invisible direction characters, or repeats another up to case.
+
+    >>> r = Report(); locality_name_problems(["North", "unassigned", "NORTH"], "s.toml", r)
+    >>> [p.message for p in r.errors]  # doctest: +NORMALIZE_WHITESPACE
+    ["locality name 'unassigned' is reserved for the rollup's own 'Unassigned' row",
+     "localities 'North' and 'NORTH' differ only in case or spacing"]
+    """
+    seen: dict[str, str] = {}
+    for name in names:
+        key = normalise_name(name)
+        if not name.strip():
+            report.add(
+                "a locality has an empty name", file=shown, hint="give every locality a name"
+            )
+        elif UNSAFE_CHARACTERS.search(name):
+            report.add(
+                f"locality name {visible(name)!r} holds control or invisible direction characters",
+                file=shown,
+                hint="delete them: they can hide or reorder the name where it is shown",
+            )
+        elif key in RESERVED_NAMES:
+            report.add(
+                f"locality name {name!r} is reserved for the rollup's own "
+                f"{RESERVED_NAMES[key]!r} row",
+                file=shown,
+                hint="rename the locality (e.g. 'Other wards' or 'Whole borough')",
+            )
+        elif key in seen:
+            report.add(
+                f"localities {seen[key]!r} and {name!r} differ only in case or spacing",
+                file=shown,
+                hint="give them distinct names, or merge them",
+            )
+        seen.setdefault(key, name)
 
 
 @dataclass(frozen=True)
@@ -175,12 +216,29 @@ def load_scheme(
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: scheme file not found")
+    note_input(path)
     if path.suffix.lower() == ".csv":
         return _read_csv_scheme(path, shown, register or load_register())
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{shown}: not a valid TOML scheme file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{shown}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})",
+            hint="save the scheme as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(
+            f"{shown}: not a valid TOML scheme file ({exc})",
+            hint="see the scheme format in the README, or start from `localitymap schemes show`",
+        ) from None
+    unsafe = sorted(set(_unsafe_texts(doc)))
+    if unsafe:
+        raise InputError(
+            f"{shown}: {', '.join(repr(visible(t)) for t in unsafe[:3])} "
+            "hold control or invisible direction characters",
+            hint="delete them: they can hide or reorder text where it is shown",
+        )
     sid = str(doc.get("id") or path.stem)
     if sid in _chain:
         raise InputError(
@@ -194,6 +252,7 @@ def load_scheme(
             hint='add a table per locality, e.g. [localities."North".wards]',
         )
     report = Report()
+    locality_name_problems([str(k) for k in locs], shown, report)
     base = None
     if doc.get("based_on"):
         base_path = scheme_path(str(doc["based_on"]), near=path.parent)
@@ -233,6 +292,18 @@ def load_scheme(
         locality_notes=notes,
         paths=(path, *(base.paths if base else ())),
     )
+
+
+def _unsafe_texts(value: object) -> list[str]:
+    """Every key or string in a parsed TOML document that holds an unsafe character."""
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in [*_unsafe_texts(str(k)), *_unsafe_texts(v)]]
+    if isinstance(value, list):
+        return [t for v in value for t in _unsafe_texts(v)]
+    if not isinstance(value, str):
+        return []
+    # Line breaks and tabs in a multi-line note are layout, not a trick.
+    return [value] if UNSAFE_CHARACTERS.search(value.translate({9: 32, 10: 32, 13: 32})) else []
 
 
 def _resolve_wards(
@@ -302,10 +373,12 @@ def _resolve_groups(
 
 def _read_csv_scheme(path: Path, shown: str, register: WardRegister) -> Scheme:
     """A spreadsheet lookup: one row per ward, with a ward (code or name) and a locality column."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.reader(fh) if any(c.strip() for c in r)]
-    if not rows:
+    text, encoding = read_text(path)
+    table = parse_csv_text(text, shown, encoding)
+    numbered = [(n, r) for n, r in table.rows if any(r)]
+    if not numbered:
         raise InputError(f"{shown}: scheme file is empty")
+    rows = [r for _, r in numbered]
     header = [normalise_name(h) for h in rows[0]]
     loc_col = next(
         (i for i, h in enumerate(header) if h in {"locality", "locality name", "area"}), None
@@ -324,9 +397,25 @@ def _read_csv_scheme(path: Path, shown: str, register: WardRegister) -> Scheme:
             hint=f"found columns {rows[0]}; name them e.g. 'ward_code' and 'locality'",
         )
     report = Report()
+    for row, col, codes in table.cleaned:
+        report.add(
+            f"column {col + 1} holds control or invisible direction characters ({codes})",
+            file=shown,
+            row=row,
+            hint="delete them: they can hide or reorder the name where it is shown",
+        )
     localities: dict[str, list[str]] = {}
-    for i, r in enumerate(rows[1:], start=2):
-        ward, loc = r[ward_col].strip(), r[loc_col].strip()
+    for i, r in numbered[1:]:
+        ward = r[ward_col].strip() if ward_col < len(r) else ""
+        loc = r[loc_col].strip() if loc_col < len(r) else ""
+        if not ward:
+            report.add(
+                f"row names locality {loc!r} but no ward" if loc else "row has no ward",
+                file=shown,
+                row=i,
+                hint="give the ward's code or name, or delete the row",
+            )
+            continue
         if not loc:
             report.add("no locality given", file=shown, row=i, ward=ward)
             continue
@@ -336,6 +425,7 @@ def _read_csv_scheme(path: Path, shown: str, register: WardRegister) -> Scheme:
             report.add(msg, file=shown, row=i, ward=ward, hint=hint)
             continue
         localities.setdefault(loc, []).append(code)
+    locality_name_problems(list(localities), shown, report)
     if report.errors:
         raise SchemeError(f"{shown}: scheme has {len(report.errors)} problem(s)", report=report)
     return Scheme(

@@ -27,6 +27,18 @@ _GSS_WARD = re.compile(r"^[EWSN]\d{8}$")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACE = re.compile(r"\s+")
 _TOTAL_WORDS = {"total", "grand total", "all wards", "borough total", "borough", "all", "la total"}
+#: Ward names of an authority's earlier boundaries that the current register no longer has, so
+#: a file on old wards is named as such (Croydon's 24 wards of 2002-2018 became 28 in May 2018).
+PREVIOUS_WARD_NAMES: dict[str, tuple[str, frozenset[str]]] = {
+    "E09000008": (
+        "pre-2018 (2002-2018)",
+        frozenset({
+            "addiscombe", "ashburton", "coulsdon east", "coulsdon west", "croham", "fieldway",
+            "heathfield", "new addington", "norbury", "purley", "selsdon and ballards", "shirley",
+            "upper norwood",
+        }),
+    )
+}  # fmt: skip
 
 
 def normalise_name(name: str) -> str:
@@ -138,6 +150,17 @@ class WardRegister:
         v = normalise_name(value)
         return v in _TOTAL_WORDS or v in self._total_names  # type: ignore[attr-defined]
 
+    def previous_vintage(self, names: list[str]) -> tuple[str, list[str]] | None:
+        """The earlier boundaries that unknown ward ``names`` belong to, and those names, when
+        the register knows the authority's previous wards.
+
+        >>> load_register().previous_vintage(["Ashburton", "Fairfeld"])
+        ('pre-2018 (2002-2018)', ['Ashburton'])
+        """
+        vintage, old = PREVIOUS_WARD_NAMES.get(self.lad_code, ("", frozenset()))
+        hits = [n for n in names if normalise_name(n) in old]
+        return (vintage, hits) if hits else None
+
     def unknown_ward_problem(self, value: str, **where: object) -> tuple[str, str]:
         """Message and hint for a ward that is not in the register."""
         if looks_like_gss_code(value):
@@ -180,8 +203,15 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: ward register not found", hint="give a register CSV path")
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    import io
+
+    from localitymap.inputs.files import clean_cell, read_text
+
+    text, _ = read_text(path)  # UTF-8, UTF-16 or cp1252, as for indicator files
+    rows = [
+        {k: clean_cell(v)[0] if isinstance(v, str) else "" for k, v in r.items() if k is not None}
+        for r in csv.DictReader(io.StringIO(text, newline=""))
+    ]
     need = {"ward_code", "ward_name", "lad_code", "lad_name"}
     if not rows or not need <= set(rows[0]):
         raise InputError(
@@ -192,6 +222,13 @@ def load_register(name_or_path: str | Path | None = None) -> WardRegister:
     seen: set[str] = set()
     for i, r in enumerate(rows, start=2):
         code = r["ward_code"].strip().upper()
+        if not code or not r["ward_name"]:
+            report.add(
+                "row has no ward code or no ward name",
+                file=shown,
+                row=i,
+                hint="give every ward its code and name",
+            )
         if code in seen:
             report.add(f"ward code {code} is listed twice", file=shown, row=i, ward=code)
         seen.add(code)

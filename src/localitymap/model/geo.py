@@ -87,6 +87,9 @@ def load_boundaries(
     shown = display_path(path)
     if not path.exists():
         raise InputError(f"{shown}: boundary file not found")
+    from localitymap.inputs.files import note_input
+
+    note_input(path)  # so no output of this run is written over it
     layer, about = _gpkg_layers(path)
     try:
         frame = gpd.read_file(path, layer=layer)
@@ -376,7 +379,7 @@ def _locality_of(table: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) ->
 
 def change_layer(changes: pd.DataFrame, scheme: Scheme, boundaries: Boundaries) -> gpd.GeoDataFrame:
     """Locality polygons carrying what changed per indicator (from
-    :func:`localitymap.model.compare.compare`): ``{id}_before``, ``_after``, ``_change``,
+    :func:`localitymap.statistics.compare.compare`): ``{id}_before``, ``_after``, ``_change``,
     ``_share_change_pp``, ``_rank_change``, ``_direction`` and ``_trend``."""
     import geopandas as gpd
     import pandas as pd

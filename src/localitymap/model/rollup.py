@@ -314,19 +314,24 @@ def leaders(table: pd.DataFrame) -> pd.DataFrame:
         if not rec["is_total"] and rec["locality"] != UNASSIGNED:
             by_indicator.setdefault(rec["indicator"], []).append(rec)
     rows: list[dict[str, Any]] = []
+    # A locality whose count is suppressed has no rank; when it holds first place no shown
+    # locality is named highest (the place shows the suppression symbol instead).
+    hidden_mark = str(table.attrs.get("disclosure_symbol") or "suppressed")
     for ind, recs in by_indicator.items():
-        ranks = sorted({r["rank"] for r in recs if not pd.isna(r["rank"])})
-        first = [r for r in recs if ranks and r["rank"] == ranks[0]]
-        second = [r for r in recs if len(ranks) > 1 and r["rank"] == ranks[1]]
+        shown = [r for r in recs if not pd.isna(r["rank"])]
+        first = [r for r in shown if r["rank"] == 1]
+        after = sorted({int(r["rank"]) for r in shown if r["rank"] > 1})
+        second = [r for r in shown if after and r["rank"] == after[0]]
         rows.append(
             {
                 "indicator": ind,
                 "label": recs[0]["label"],
-                "highest": " = ".join(r["locality"] for r in first),
+                "highest": " = ".join(r["locality"] for r in first) if first else hidden_mark,
                 "highest_share": first[0]["share"] if first else float("nan"),
                 "second": " = ".join(r["locality"] for r in second),
                 "second_share": second[0]["share"] if second else float("nan"),
-                "certain": all(r["rank_best"] == r["rank_worst"] for r in recs),
+                "certain": all(r["rank_best"] == r["rank_worst"] for r in shown)
+                and len(shown) == len(recs),
             }
         )
     return pd.DataFrame(rows)
@@ -339,13 +344,39 @@ def _metadata(data: IndicatorData, scheme: Scheme, absent: list[str]) -> dict[st
         "scheme_name": scheme.name,
         "scheme_source": scheme.source,
         "period": data.period or "",
-        "sources": list(data.sources),
+        # File names only: outputs are public, and a local folder is nobody's business.
+        "sources": [public_name(x) for x in data.sources],
         "illustrative": data.illustrative,
         "data_notes": list(data.notes),
         "authority": f"{reg.lad_name} ({reg.lad_code})",
-        "boundaries": f"{reg.lad_name} wards, {reg.vintage} ({len(reg)} wards)",
+        "boundaries": f"{reg.lad_name} wards, {vintage_words(reg.vintage)} ({len(reg)} wards)",
         "wards_without_data": [reg.name_of(c) for c in absent],
         "headline": [
             i.id for i in data.indicators if i.headline.strip().lower() in ("yes", "y", "true", "1")
         ],
     }
+
+
+def public_name(path: str) -> str:
+    """A file as public text may name it: its name, without folders or placeholders.
+
+    >>> public_name("<bundled>/indicators/2019-02/croydon.csv"), public_name("/home/a/b.xlsx")
+    ('croydon.csv', 'b.xlsx')
+    """
+    from pathlib import PurePath
+
+    return PurePath(str(path).replace("\\", "/")).name
+
+
+def vintage_words(vintage: str) -> str:
+    """An ONS boundary vintage in words: ``WD19`` -> ``December 2019 boundaries``.
+
+    >>> vintage_words("WD19"), vintage_words("2022")
+    ('December 2019 boundaries', '2022 boundaries')
+    """
+    import re
+
+    m = re.fullmatch(r"WD(\d\d)", vintage.strip().upper())
+    if m:  # ONS ward vintages are named for the December they describe
+        return f"December 20{m.group(1)} boundaries"
+    return f"{vintage} boundaries" if vintage and vintage != "unknown" else "boundaries"

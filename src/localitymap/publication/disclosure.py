@@ -4,9 +4,14 @@ suppression across the ward → locality → borough hierarchy, and an attacker'
 A count that could identify a child (1–4 under ``threshold5``) is *primary*-suppressed. Because
 localities add up to the borough total (and wards to their locality when wards are published),
 one hidden cell in a sum can be recovered by subtraction, so *secondary* cells are hidden too,
-until an attacker who knows every published figure and every sum still cannot pin down any
-primary cell to one value. The attacker is an integer linear programme (:func:`attack`): for each
-hidden cell, the smallest and largest value consistent with everything published.
+until a reader who knows every published figure and every sum cannot narrow any hidden cell to
+fewer values than the policy's range claims (four for ``threshold5``: "1 to 4"). What a reader
+can work out is computed exactly by :func:`tree_bounds` (bounds propagated through the hierarchy
+of sums); :func:`attack`, an integer linear programme, gives the same answer for any system of
+sums and is how the tests check it.
+
+An :class:`~localitymap.exercise.Exercise` protects wards, localities and the borough total of
+every indicator together, once, and every output takes its figures from that one decision.
 
 Shares, ranks and rates of a hidden cell are hidden with it; those of the other localities are
 recomputed from what the output publishes (:func:`public_table`), so they cannot leak it either.
@@ -35,7 +40,7 @@ if TYPE_CHECKING:
     from localitymap.inputs.schemes import Scheme
 
 SHOWN, SUPPRESSED, ROUNDED, NOT_AVAILABLE = "shown", "suppressed", "rounded", "not available"
-NA_SYMBOL = "x"  # GSS: not available
+NA_SYMBOL = "[x]"  # the spreadsheet guidance's "not available"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,12 @@ class Policy:
     def public(self) -> bool:
         """Whether outputs under this policy may be published."""
         return self.threshold > 0 or self.rounding > 0
+
+    @property
+    def min_values(self) -> int:
+        """How many whole values every hidden count must still be able to take, whatever a
+        reader combines: the policy's own claim ("1 to 4" is four values)."""
+        return self.threshold
 
 
 POLICIES: dict[str, Policy] = {
@@ -74,7 +85,8 @@ POLICIES: dict[str, Policy] = {
             "nhsd", "NHS Digital convention", 7, "*", 5,
             "Counts of 1 to 7 are shown as *; other counts, totals included, are rounded to the "
             "nearest 5, and shares, ranks and rates are worked out from the rounded counts; zeros "
-            "are shown. Further cells are suppressed only where rounding would not protect a *.",
+            "are shown. Further cells are suppressed only where rounding would not protect a *. "
+            "Because each figure is rounded on its own, figures may not add up to the totals.",
         ),
         Policy(
             "none", "No disclosure control", 0, "", 0,
@@ -104,7 +116,7 @@ def get_policy(policy: Policy | str) -> Policy:
 def statement(policy: Policy | str) -> str:
     """The sentence every output carries about its disclosure control."""
     p = get_policy(policy)
-    return f"Disclosure control: {p.id} ({p.title}). {p.description}"
+    return f"Disclosure control: {p.title}. {p.description}"
 
 
 @dataclass
@@ -222,6 +234,51 @@ def attack(
     return result
 
 
+def tree_bounds(
+    k_low: Sequence[float], k_high: Sequence[float], constraints: Sequence[Constraint]
+) -> tuple[list[float], list[float]]:
+    """The smallest and largest value of every cell given what is known of each and every sum,
+    by propagating bounds through the sums until nothing changes.
+
+    For a hierarchy of sums (each cell the total of at most one sum and a part of at most one,
+    as wards, localities and the borough total are) this is exact, and with whole-number bounds
+    every whole number between the two ends is possible: the same answer as :func:`attack`'s
+    integer programme, in linear time. The tests check the two agree.
+
+    >>> inf = float("inf")
+    >>> tree_bounds([9, 5, 1], [9, 5, inf], [Constraint(0, [1, 2])])
+    ([9.0, 5.0, 4.0], [9.0, 5.0, 4.0])
+    """
+    lo = [float(x) for x in k_low]
+    hi = [float(x) for x in k_high]
+    for _ in range(4 * len(constraints) + 4):
+        changed = False
+        for con in constraints:
+            parts = con.parts
+            p_lo = sum(lo[p] for p in parts)
+            p_hi = sum(hi[p] for p in parts)
+            t = con.total
+            new_t_lo, new_t_hi = max(lo[t], p_lo), min(hi[t], p_hi)
+            if new_t_lo != lo[t] or new_t_hi != hi[t]:
+                lo[t], hi[t], changed = new_t_lo, new_t_hi, True
+            n_inf_hi = sum(1 for p in parts if math.isinf(hi[p]))
+            finite_hi = sum(hi[p] for p in parts if not math.isinf(hi[p]))
+            for p in parts:
+                others_lo = p_lo - lo[p]
+                if math.isinf(hi[p]):
+                    others_hi = finite_hi if n_inf_hi == 1 else math.inf
+                else:
+                    others_hi = math.inf if n_inf_hi else finite_hi - hi[p]
+                new_lo = max(lo[p], lo[t] - others_hi)
+                new_hi = min(hi[p], hi[t] - others_lo)
+                if new_lo != lo[p] or new_hi != hi[p]:
+                    p_lo += new_lo - lo[p]
+                    lo[p], hi[p], changed = new_lo, new_hi, True
+        if not changed:
+            break
+    return lo, hi
+
+
 def _components(
     n: int, constraints: Sequence[Constraint], targets: Sequence[int]
 ) -> list[tuple[list[int], list[Constraint]]]:
@@ -259,9 +316,13 @@ def suppress(
     unknown: Sequence[bool] | None = None,
 ) -> tuple[list[str], list[bool]]:
     """Each cell's status (``shown``, ``rounded``, ``suppressed`` or ``not available``) and
-    whether it is a primary cell. Secondary cells are added until :func:`attack` cannot recover
-    any primary cell exactly: a sibling in the same sum first (the smallest count of 2 or more,
-    to lose least), the sum's total only when no sibling can serve.
+    whether it is a primary cell.
+
+    Secondary cells are added until no hidden cell can be narrowed, by everything published and
+    every sum, to fewer than :attr:`Policy.min_values` whole values (for ``threshold5``, four:
+    no reader learns more than "1 to 4" of a small count, or of any other hidden count). The
+    complement is a sibling in the same sum (the smallest that gives enough room), the sum's
+    total only when no sibling can serve.
 
     >>> s, _ = suppress([20, 3, 8, 9], [20, 3, 8, 9], [Constraint(0, [1, 2, 3])], get_policy("threshold5"))
     >>> s
@@ -281,52 +342,30 @@ def suppress(
     for con in constraints:
         for c in con.cells:
             by_cell.setdefault(c, []).append(con)
-    targets = [i for i in range(n) if is_primary[i]]
-    # Sums never link indicators unless the caller says so, so each hierarchy is settled alone.
-    for _cells, cons in _components(n, constraints, targets):
-        comp_targets = [t for t in _cells if is_primary[t]]
-        while True:
-            _subtraction_pass(cons, by_cell, low, high, status)
+    need = policy.min_values
+    # Sums never link indicators, so each hierarchy is settled alone.
+    for cells, cons in _components(n, constraints, [i for i in range(n) if is_primary[i]]):
+        for _round in range(len(cells) + 1):
             k_low, k_high = known_bounds(low, high, status, policy)
-            found = attack(k_low, k_high, cons, comp_targets)
-            exposed = [t for t in comp_targets if found[t][1] - found[t][0] < 1]
+            f_low, f_high = tree_bounds(k_low, k_high, cons)
+            exposed = [
+                c for c in cells
+                if status[c] == SUPPRESSED and f_high[c] - f_low[c] + 1 < need
+            ]  # fmt: skip
             if not exposed:
                 break
-            # One complement per round: the next attack may show it already protects the rest.
-            choice = next(
-                (
-                    c
-                    for t in exposed
-                    if (c := _complement(t, by_cell[t], low, high, status)) is not None
-                ),
-                None,
-            )
-            if choice is None:
+            chosen: set[int] = set()
+            for t in exposed:
+                if any(c in chosen for con in by_cell.get(t, []) for c in con.cells):
+                    continue  # this round already widened a sum of t's; look again first
+                choice = _complement(t, by_cell.get(t, []), low, high, status, need)
+                if choice is not None:
+                    chosen.add(choice)
+            if not chosen:
                 raise RuntimeError("disclosure control: a suppressed cell cannot be protected")
-            status[choice] = SUPPRESSED
+            for c in chosen:
+                status[c] = SUPPRESSED
     return status, is_primary
-
-
-def _subtraction_pass(
-    cons: Sequence[Constraint],
-    by_cell: dict[int, list[Constraint]],
-    low: Sequence[float],
-    high: Sequence[float],
-    status: list[str],
-) -> None:
-    """The plain case, without the solver: a sum whose cells are all shown but one hidden cell
-    gives that cell away, so hide a complement; repeat until no sum has a lone hidden cell."""
-    changed = True
-    while changed:
-        changed = False
-        for con in cons:
-            hidden = [c for c in con.cells if status[c] == SUPPRESSED]
-            if len(hidden) != 1 or any(status[c] != SHOWN for c in con.cells if c != hidden[0]):
-                continue
-            choice = _complement(hidden[0], [con], low, high, status)
-            if choice is not None:
-                status[choice] = SUPPRESSED
-                changed = True
 
 
 def _complement(
@@ -335,7 +374,11 @@ def _complement(
     low: Sequence[float],
     high: Sequence[float],
     status: Sequence[str],
+    need: int,
 ) -> int | None:
+    """The cell to hide beside ``cell``: a sibling large enough that the two together leave
+    ``need`` values open (the smallest such, to lose least), else the largest sibling; a sum's
+    total only when no sibling can serve."""
     best: tuple[tuple[int, int, float], int] | None = None
     for con in cons:
         for c in con.cells:
@@ -343,7 +386,8 @@ def _complement(
                 continue
             is_total = int(c == con.total)
             value = low[c]
-            key = (is_total, int(value < 2), value)
+            enough = value + low[cell] - 1 >= need
+            key = (is_total, int(not enough), value if enough else -value)
             if best is None or key < best[0]:
                 best = (key, c)
     return None if best is None else best[1]
@@ -364,16 +408,22 @@ class Protection:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
-        """How many cells were hidden, and how many of those only to protect others (aggregates
-        only: which cells were primary is itself disclosive and is never published)."""
+        """How many cells were hidden and how many were not available. How many were hidden only
+        to protect others is never given: with it, a reader could tell which hidden cells are
+        small (when it is 0, every hidden cell is)."""
         c = self.cells
         hidden = c["status"] == SUPPRESSED
         return {
             "cells": len(c),
             "suppressed": int(hidden.sum()),
-            "secondary": int((hidden & ~c["primary"]).sum()),
             "not_available": int((c["status"] == NOT_AVAILABLE).sum()),
         }
+
+    def secondary_count(self) -> int:
+        """How many cells were hidden only to protect others. **Internal**: never publish it
+        (see :meth:`summary`)."""
+        c = self.cells
+        return int(((c["status"] == SUPPRESSED) & ~c["primary"]).sum())
 
     def status_of(self, level: str) -> dict[tuple[str, str], str]:
         """``{(indicator, area): status}`` for one level."""
@@ -433,10 +483,13 @@ def protect(
             for code in wards_of.get(rec["locality"], []) if not rec["is_total"] else []:
                 lo, hi, st = ward_values.get((str(ind), code), (0.0, math.nan, "missing"))
                 parts.append(len(rows))
+                # A cell the source suppressed without saying how small it is, or left blank, is
+                # "not available" ([x]): the privacy symbol would tell readers it is 1 to 4.
+                unknown = st == "missing" or (st == "suppressed" and math.isnan(hi))
                 rows.append(
                     {
                         "indicator": ind, "level": "ward", "area": code, "low": lo,
-                        "high": hi, "unknown": st == "missing",
+                        "high": hi, "unknown": unknown,
                     }
                 )  # fmt: skip
             if parts:
@@ -450,13 +503,11 @@ def protect(
     cells["status"] = status
     cells["primary"] = is_primary
     k_low, k_high = known_bounds(cells["low"].tolist(), high, status, pol)
-    hidden = [i for i, s in enumerate(status) if s == SUPPRESSED]
-    if hidden:
-        found = attack(k_low, k_high, constraints, hidden)
-        for i in hidden:
-            k_low[i], k_high[i] = found[i]
-    cells["known_low"] = k_low
-    cells["known_high"] = k_high
+    f_low, f_high = tree_bounds(k_low, k_high, constraints)
+    hidden = [s == SUPPRESSED for s in status]
+    # What anyone can work out of a hidden cell (shares and ranks are recomputed from these).
+    cells["known_low"] = [f if h else k for f, k, h in zip(f_low, k_low, hidden, strict=True)]
+    cells["known_high"] = [f if h else k for f, k, h in zip(f_high, k_high, hidden, strict=True)]
     cells["text"] = [
         _text(lo, hi, st, pol) for lo, hi, st in zip(cells["low"], high, status, strict=True)
     ]
@@ -598,4 +649,5 @@ __all__ = [
     "public_wards",
     "statement",
     "suppress",
+    "tree_bounds",
 ]

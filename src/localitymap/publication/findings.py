@@ -58,6 +58,23 @@ def _certain(grp: pd.DataFrame) -> bool:
     return bool((body["rank_best"] == body["rank_worst"]).all())
 
 
+def _place_certain(grp: pd.DataFrame, place: int) -> bool:
+    """Whether the localities at ``place`` (1 = highest) are certainly there: their rank cannot
+    move, and no locality whose rank is a range could take the place."""
+    body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED)]
+    if body.empty:
+        return True
+    levels = _order(grp)
+    if len(levels) < place or int(levels[place - 1][0]["rank"]) != place:
+        return False  # a suppressed locality holds the place (or one above it)
+    best, worst = body["rank_best"].astype("Float64"), body["rank_worst"].astype("Float64")
+    holders = body["rank"].astype("Float64") == place
+    fixed = bool(((best == worst) | ~holders).fillna(True).all())
+    # Shown localities' rank ranges already allow for where a suppressed one could be.
+    intruders = bool(((best <= place) & (worst >= place) & ~holders).fillna(False).any())
+    return fixed and not intruders
+
+
 def findings(table: pd.DataFrame) -> list[str]:
     """The findings as sentences. ``table`` is a rollup, optionally with rates added; the
     headline indicators are those the catalogue marks (kept in the rollup's metadata)."""
@@ -79,7 +96,10 @@ def findings(table: pd.DataFrame) -> list[str]:
     # Highest, grouped by locality (a tie puts the indicator under each tied locality).
     first: dict[str, list[str]] = {}
     tied_first: list[str] = []
+    unsure_first = [i for i in service if orders[i] and not _place_certain(groups[i], 1)]
     for ind in service:
+        if ind in unsure_first:
+            continue
         top = orders[ind][0] if orders[ind] else []
         if len(top) > 1:
             tied_first.append(ind)
@@ -105,12 +125,34 @@ def findings(table: pd.DataFrame) -> list[str]:
     for ind in tied_first:
         names = [r["locality"] for r in orders[ind][0]]
         sentences.append(f"{_join(names)} had equally the highest number of {label[ind]}.")
+    for ind in unsure_first:
+        top = orders[ind][0]
+        if int(top[0]["rank"]) != 1:
+            sentences.append(
+                f"The locality with the highest number of {label[ind]} cannot be named: its "
+                "figure is suppressed."
+            )
+            continue
+        names = [r["locality"] for r in top]
+        sentences.append(
+            f"On the published figures {_join(names)} had the highest number of {label[ind]}, "
+            "but the order is uncertain because some figures are suppressed."
+        )
 
     # Second highest, one sentence per locality, most indicators first; ties said as such.
     second: dict[str, list[str]] = {}
     tied_second: list[tuple[str, list[str]]] = []
     for ind in service:
         levels = orders[ind]
+        if ind in unsure_first:
+            continue
+        if len(levels) > 1 and len(levels[0]) == 1 and not _place_certain(groups[ind], 2):
+            names = [r["locality"] for r in levels[1]]
+            sentences.append(
+                f"On the published figures {_join(names)} had the second highest number of "
+                f"{label[ind]}, but the order is uncertain because some figures are suppressed."
+            )
+            continue
         if len(levels) > 1 and len(levels[0]) == 1:
             if len(levels[1]) > 1:
                 tied_second.append((ind, [r["locality"] for r in levels[1]]))
@@ -130,6 +172,18 @@ def findings(table: pd.DataFrame) -> list[str]:
             continue
         name = label[ind][:1].upper() + label[ind][1:]
         top = [r["locality"] for r in levels[0]]
+        if int(levels[0][0]["rank"]) != 1:
+            sentences.append(
+                f"The locality where {label[ind]} was highest cannot be named: its figure is "
+                "suppressed."
+            )
+            continue
+        if not _certain(groups[ind]):
+            sentences.append(
+                f"On the published figures {name} was highest in "
+                f"{_join(top)}, but the order is uncertain because some figures are suppressed."
+            )
+            continue
         lead = (
             f"{name} was equally highest in {_join(top)}"
             if len(top) > 1
@@ -140,6 +194,8 @@ def findings(table: pd.DataFrame) -> list[str]:
 
     if "rate" in table.columns:
         sentences += _rate_findings(table, groups, label)
+    elif table.attrs.get("rates_unavailable"):
+        sentences.append(str(table.attrs["rates_unavailable"]))
     if uncertain:
         sentences.append(
             "Suppressed figures mean the order of localities is not certain for "
@@ -193,14 +249,28 @@ def _rate_findings(
         elif also:
             sentence += f"; of these, {_join(also)} also at the 99.8% level"
         out.append(sentence + ".")
-    if not higher:
+    compared = {
+        str(v)
+        for grp in groups.values()
+        for v in grp["vs_rest_95"]
+        if v in ("higher", "similar", "lower")
+    }
+    if not higher and compared:
         out.append("No locality had a significantly higher rate than the rest of the borough.")
+    elif not compared:
+        out.append(
+            "No rate could be compared with the rest of the borough (no denominator, or the "
+            "figures needed are suppressed)."
+        )
     return out
 
 
-def findings_markdown(table: pd.DataFrame) -> str:
-    """The findings as a Markdown section (bullets), noting when the data is illustrative."""
+def findings_markdown(table: pd.DataFrame, status: str = "") -> str:
+    """The findings as a Markdown section (bullets), noting when the data is illustrative and,
+    given ``status``, whether it may be published."""
     lines = ["### Findings", ""]
+    if status:
+        lines += [f"*{status}*", ""]
     if table.attrs.get("illustrative"):
         lines += ["*From illustrative data: these statements describe invented figures.*", ""]
     lines += [f"- {s}" for s in findings(table)]

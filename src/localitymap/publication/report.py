@@ -23,10 +23,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
-from localitymap.publication.cells import format_count, format_share
+from localitymap.publication.cells import (
+    abbreviations_in,
+    band_label,
+    format_count,
+    format_share,
+)
 from localitymap.publication.tables import cell_records, grid
 
 if TYPE_CHECKING:
@@ -49,6 +55,14 @@ class Cell:
     text: str
     value: float | None = None
     kind: CellKind = "text"
+    # Spreadsheets give ranges and bounds their own columns: the lowest and highest value the
+    # figure can take (None: unknown or hidden), and a rate's comparison with the rest of the
+    # borough at 95% and 99.8% ("higher", "lower", "similar", "uncertain" or "").
+    low: float | None = None
+    high: float | None = None
+    vs_95: str = ""
+    vs_998: str = ""
+    hidden: bool = False
 
 
 @dataclass
@@ -61,6 +75,16 @@ class Table:
     sheet: str
     notes: list[str] = field(default_factory=list)
     wide: bool = False  # print it on a landscape page
+    # In a spreadsheet a grid of one measure becomes a long table: the row label(s), then
+    # ``across`` (the column headers' dimension) and the measure with its low/high columns.
+    across: str = ""
+    measure: str = ""
+    label_columns: int = 1
+    # The column headers in full where ``header`` uses short labels (spreadsheets use these).
+    full_header: list[str] = field(default_factory=list)
+    # Column groups for documents: (title, header indexes) printed as separate tables, each with
+    # the row-label columns, so a wide annex stays readable on a page.
+    groups: list[tuple[str, list[int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +132,10 @@ class Document:
     notes: list[str]
     public: bool
     symbol: str
+    # Cover-sheet facts (guidance on releasing statistics in spreadsheets): period, source,
+    # publication date and contact; "" when not known.
+    about: dict[str, str] = field(default_factory=dict)
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)
 
     def tables(self) -> list[Table]:
         """Every table, in order."""
@@ -126,24 +154,31 @@ def build_report(
     boundaries: Boundaries | None = None,
     *,
     title: str | None = None,
+    draw_map: Callable[[str, str], bytes] | None = None,
+    contact: str | None = None,
+    publication_date: str | None = None,
 ) -> Document:
     """The report for a public rollup ``table`` (rates optional) and the ``protection`` that made
-    it (None: no disclosure control, internal use). Maps need ``boundaries``."""
+    it (None: no disclosure control, internal use). Maps need ``draw_map(indicator, fmt)``,
+    which draws one indicator's locality map from the same public table (the exercise passes
+    it: drawing is the renderers' business); ``boundaries`` give the attribution note.
+    ``contact`` and ``publication_date`` go on the cover; they default to the exercise file's
+    ``[publication]`` table (the table's ``publication`` attribute)."""
     from localitymap.model.rollup import leaders
+    from localitymap.publication.cells import period_label
     from localitymap.publication.disclosure import public_wards, statement
     from localitymap.publication.findings import findings
-    from localitymap.renderers.maps import period_label
 
     a = table.attrs
     symbol = protection.policy.symbol if protection else ""
     public = bool(protection and protection.policy.public)
-    period = period_label(str(a.get("period") or "")) or "period not stated"
-    authority = str(a.get("authority", "")).split(" (")[0]
+    period = period_label(str(a.get("period") or ""))
+    authority = str(a.get("authority_name") or a.get("authority", "")).split(" (")[0]
     doc_title = title or f"Children's services demand by locality: {authority}"
-    subtitle = f"{a.get('scheme_name')}, {period}"
+    subtitle = f"{a.get('scheme_name')}" + (f", {period}" if period else "")
     status = (
         "For general release. Small numbers are suppressed to protect children's privacy "
-        f"({protection.policy.id}; symbol {symbol})."
+        f"({protection.policy.title}; shown as {symbol})."
         if public and protection
         else "NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only."
     )
@@ -165,23 +200,35 @@ def build_report(
         summary.append(Paragraph(hidden))
 
     demand: list[Block] = []
-    if boundaries is not None:
+    if draw_map is not None:
         for ind in a.get("headline", [])[:2] or list(dict.fromkeys(table["indicator"]))[:1]:
-            demand.append(_map_figure(table, data, scheme, boundaries, ind, next(figure_no)))
-    demand.append(tab(f"Count by locality, {period}", **_counts(table)))
+            demand.append(_map_figure(table, ind, next(figure_no), draw_map))
+    when = f", {period}" if period else ""
+    demand.append(tab(f"Count by locality{when}", **_counts(table)))
     demand.append(tab("Share of the borough total by locality", **_shares(table)))
     demand.append(tab("Rank by locality (1 = highest count)", **_ranks(table)))
     demand.append(tab("Highest and second-highest locality", **_leaders(leaders(table))))
     sections = [Section("Summary", summary), Section("Demand by locality", demand)]
-    if "rate" in table.columns:
+    if "rate" in table.columns and table["rate_low"].notna().any():
         sections.append(Section("Rates per child", [tab("Rate by locality", **_rates(table))]))
+        published_context = _published_context(table, data)  # the borough beside DfE's figures
+        if published_context is not None:
+            block = tab("The borough beside its published figures, England and its neighbours",
+                        **published_context)  # fmt: skip
+            sections.append(Section("Published benchmarks", [block]))
+    elif a.get("rates_unavailable") or "rate" in table.columns:
+        why = a.get("rates_unavailable") or (
+            "Rates per child could not be worked out: no indicator has a population "
+            "denominator (name one in the catalogue or the exercise file)."
+        )
+        sections.append(Section("Rates per child", [Paragraph(str(why))]))
     published = protection is not None and protection.wards_published
     wards = public_wards(protection, data) if protection is not None and published else None
     if wards is not None or protection is None:
         sections.append(
             Section(
                 "Ward figures",
-                [tab(f"Count by ward, {period}", **_wards(table, data, scheme, wards))],
+                [tab(f"Count by ward{when}", **_wards(table, data, scheme, wards))],
             )
         )
     sections.append(
@@ -192,10 +239,87 @@ def build_report(
 
     notes = _notes(table, data, scheme, protection, boundaries, statement)
     sections.append(
-        Section("Data sources, methods and notes", [Paragraph(n, "bullet") for n in notes])
+        # Numbered as the workbook's Notes sheet numbers them, so a reader can cite either.
+        Section(
+            "Data sources, methods and notes",
+            [Paragraph(f"[note {k}] {n}", "bullet") for k, n in enumerate(notes, start=1)],
+        )
     )
+    about = cover_facts(a, contact=contact, publication_date=publication_date)
+    about.update(period=period, authority=authority)
+    labels = [str(x) for x in dict.fromkeys(table["label"])]
+    glossary = abbreviations_in([doc_title, *labels])
+    if glossary:
+        summary.insert(0, Paragraph(abbreviation_sentence(glossary)))
     _last_grid[:] = [None, None]  # hold no table once the report is built
-    return Document(doc_title, subtitle, status, warning, sections, notes, public, symbol)
+    return Document(
+        doc_title, subtitle, status, warning, sections, notes, public, symbol, about, glossary
+    )
+
+
+def cover_facts(
+    attrs: dict[str, Any], *, contact: str | None = None, publication_date: str | None = None
+) -> dict[str, str]:
+    """Source, contact, publication date and author for a cover sheet: the arguments, else the
+    exercise file's ``[publication]`` table (``attrs["publication"]``), else "".
+
+    >>> cover_facts({"publication": {"contact": "data@example.gov.uk"}, "sources": ["a.csv"]})
+    {'source': 'a.csv', 'contact': 'data@example.gov.uk', 'publication_date': '', 'author': ''}
+    """
+    pub = {k: str(v) for k, v in dict(attrs.get("publication") or {}).items() if v}
+    files = "; ".join(map(str, attrs.get("sources", [])))
+    return {
+        "source": pub["source"] + (f" ({files})" if files else "") if "source" in pub else files,
+        "contact": str(contact or pub.get("contact") or ""),
+        "publication_date": str(publication_date or pub.get("publication_date") or ""),
+        "author": pub.get("author", ""),
+    }
+
+
+def abbreviation_sentence(pairs: list[tuple[str, str]]) -> str:
+    """One sentence spelling out each abbreviation once.
+
+    >>> abbreviation_sentence([("EHC", "education, health and care")])
+    'Abbreviations: EHC, education, health and care.'
+    """
+    return "Abbreviations: " + "; ".join(f"{k}, {v}" for k, v in pairs) + "."
+
+
+def rollup_tables(table: pd.DataFrame) -> list[Table]:
+    """The locality tables of a rollup as report tables (counts, shares, ranks, highest and,
+    when the rollup has rates, rates): what ``rollup --format xlsx`` writes.
+
+    >>> from localitymap import read_indicators, rollup
+    >>> [t.sheet for t in rollup_tables(rollup(read_indicators(period="2019-02"), "icn6"))]
+    ['Counts', 'Shares', 'Ranks', 'Highest']
+    """
+    from localitymap.model.rollup import leaders
+    from localitymap.publication.cells import period_label
+
+    period = period_label(str(table.attrs.get("period") or "")) or "period not stated"
+    parts = [
+        (f"Count by locality, {period}", _counts(table)),
+        ("Share of the borough total by locality", _shares(table)),
+        ("Rank by locality (1 = highest count)", _ranks(table)),
+        ("Highest and second-highest locality", _leaders(leaders(table))),
+    ]
+    if "rate" in table.columns:
+        parts.append(("Rate by locality", _rates(table)))
+    _last_grid[:] = [None, None]  # hold no table once the tables are built
+    return [Table(caption=f"Table {k}: {c}", **kw) for k, (c, kw) in enumerate(parts, start=1)]
+
+
+def _published_context(table: pd.DataFrame, data: IndicatorData) -> dict[str, Any] | None:
+    """The authority's published benchmarks beside the borough's rates, or None where the
+    benchmark data does not cover the authority (see :mod:`localitymap.publication.context`)."""
+    from localitymap.inputs.benchmarks import load_benchmarks
+    from localitymap.publication.context import report_table_parts
+    from localitymap.statistics.benchmark import authority_context
+
+    a, reg = table.attrs, data.register
+    names = [a.get("authority_name"), reg.lad_code, reg.lad_name]
+    bench, _ = authority_context(load_benchmarks(), names, data.indicators)
+    return report_table_parts(table, bench) if bench is not None else None
 
 
 def _hidden_note(table: pd.DataFrame, symbol: str) -> str:
@@ -211,15 +335,8 @@ def _hidden_note(table: pd.DataFrame, symbol: str) -> str:
 
 
 def _map_figure(
-    table: pd.DataFrame,
-    data: IndicatorData,
-    scheme: Scheme,
-    boundaries: Boundaries,
-    ind: str,
-    n: int,
+    table: pd.DataFrame, ind: str, n: int, draw_map: Callable[[str, str], bytes]
 ) -> Figure:
-    from localitymap.renderers.figures import render_map
-
     grp = table[(table["indicator"] == ind) & ~table["is_total"]]
     label = str(grp["label"].iloc[0])
     parts = [
@@ -231,19 +348,26 @@ def _map_figure(
         f"{label.lower()}: " + "; ".join(parts) + "."
     )
 
-    def make(fmt: str) -> bytes:
-        return render_map(table, data, scheme, boundaries, ind, fmt=fmt, dpi=150)
-
-    return Figure(f"Figure {n}: {label} by locality", alt, make)
+    return Figure(f"Figure {n}: {label} by locality", alt, lambda fmt: draw_map(ind, fmt))
 
 
 def _count_cell(rec: dict[str, Any]) -> Cell:
     """A count as the other outputs show it (the policy's symbol where hidden), with the number
     behind it where it is exact."""
-    value = (
-        float(rec["count_low"]) if rec["exact"] and rec.get("disclosure") != "suppressed" else None
+    hidden = rec.get("disclosure") == "suppressed"
+    value = float(rec["count_low"]) if rec["exact"] and not hidden else None
+    return Cell(
+        rec["count_text"],
+        value,
+        "count" if value is not None else "text",
+        low=None if hidden else _number(rec["count_low"]),
+        high=None if hidden else _number(rec["count_high"]),
+        hidden=hidden,
     )
-    return Cell(rec["count_text"], value, "count" if value is not None else "text")
+
+
+def _number(x: object) -> float | None:
+    return None if _missing(x) else float(x)  # type: ignore[arg-type]
 
 
 #: The last table's grid: counts, shares, ranks and rates tables read the same records, and
@@ -265,7 +389,13 @@ def _grid(table: pd.DataFrame) -> tuple[list[str], dict[str, list[dict[str, Any]
 def _counts(table: pd.DataFrame) -> dict[str, Any]:
     locs, rows = _grid(table)
     body = [[Cell(label), *(_count_cell(r) for r in recs)] for label, recs in rows.items()]
-    return {"header": ["Indicator", *locs], "rows": body, "sheet": "Counts"}
+    return {
+        "header": ["Indicator", *locs],
+        "rows": body,
+        "sheet": "Counts",
+        "across": "Locality",
+        "measure": "Count",
+    }
 
 
 def _per_locality(
@@ -279,7 +409,9 @@ def _per_locality(
         body.append(
             [Cell(label)]
             + [
-                Cell(r["count_text"]) if r.get("disclosure") == "suppressed" else cell_of(r)
+                Cell(r["count_text"], hidden=True)
+                if r.get("disclosure") == "suppressed"
+                else cell_of(r)
                 for r in recs
                 if not r["is_total"]
             ]
@@ -290,13 +422,21 @@ def _per_locality(
 def _shares(table: pd.DataFrame) -> dict[str, Any]:
     def cell(r: dict[str, Any]) -> Cell:
         exact = r["share_low"] == r["share_high"] and not _missing(r["share_low"])
-        return Cell(r["share_text"], float(r["share_low"]) if exact else None, "share")
+        return Cell(
+            r["share_text"],
+            float(r["share_low"]) if exact else None,
+            "share",
+            low=_number(r["share_low"]),
+            high=_number(r["share_high"]),
+        )
 
     header, body = _per_locality(table, cell)
     return {
         "header": header,
         "rows": body,
         "sheet": "Shares",
+        "across": "Locality",
+        "measure": "Share of borough total",
         "notes": [
             "Share of the borough total; a–b: a range, where suppressed figures leave it open."
         ],
@@ -307,13 +447,21 @@ def _ranks(table: pd.DataFrame) -> dict[str, Any]:
     def cell(r: dict[str, Any]) -> Cell:
         # A plain number only where the rank is certain and untied ("2=" and "2–4" stay text).
         plain = r["rank_text"].isdigit()
-        return Cell(r["rank_text"], int(r["rank"]) if plain else None, "rank" if plain else "text")
+        return Cell(
+            r["rank_text"],
+            int(r["rank"]) if plain else None,
+            "rank" if plain else "text",
+            low=_number(r["rank_best"]),
+            high=_number(r["rank_worst"]),
+        )
 
     header, body = _per_locality(table, cell)
     return {
         "header": header,
         "rows": body,
         "sheet": "Ranks",
+        "across": "Locality",
+        "measure": "Rank",
         "notes": ["1 = highest count; '=' marks a tie; a–b: the ranks suppressed figures allow."],
     }
 
@@ -344,7 +492,7 @@ def _leaders(ld: pd.DataFrame) -> dict[str, Any]:
 
 def _share_cell(x: float) -> Cell:
     if _missing(x):
-        return Cell("")
+        return Cell("not available")
     return Cell(format_share(x, x, 0), float(x), "share")
 
 
@@ -353,24 +501,33 @@ def _rates(table: pd.DataFrame) -> dict[str, Any]:
     locs, rows = _grid(table)
     body = []
     for label, recs in rows.items():
-        measure = recs[0]["measure"]
-        cells = [Cell(f"{label} ({'%' if measure == '%' else measure})")]
+        cells = [Cell(f"{label} ({rate_unit(recs[0])})")]
         for r in recs:
             if r.get("disclosure") == "suppressed":
-                cells.append(Cell(symbol))
+                cells.append(Cell(symbol, hidden=True))
                 continue
             rate = r["rate"]
+            low, high = _number(r["rate_low"]), _number(r["rate_high"])
+            vs = {"vs_95": str(r["vs_rest_95"] or ""), "vs_998": str(r["vs_rest_998"] or "")}
             if _missing(rate):
-                low, high = r["rate_low"], r["rate_high"]
                 text = (
-                    ""
-                    if _missing(low)
-                    else (f"{low:.1f}–{high:.1f}" if not _missing(high) else f"≥{low:.1f}")
+                    "not available"
+                    if low is None
+                    else (f"{low:,.1f}–{high:,.1f}" if high is not None else f"≥{low:,.1f}")
                 )
-                cells.append(Cell(text))
+                cells.append(Cell(text, low=low, high=high, **vs))
                 continue
-            mark = MARKS.get(str(r["vs_rest_95"]), "")
-            cells.append(Cell(f"{rate:,.1f}{' ' + mark if mark else ''}", float(rate), "rate"))
+            mark = MARKS.get(vs["vs_95"], "")
+            cells.append(
+                Cell(
+                    f"{rate:,.1f}{' ' + mark if mark else ''}",
+                    float(rate),
+                    "rate",
+                    low=low,
+                    high=high,
+                    **vs,
+                )
+            )
         body.append(cells)
     per = table.attrs.get("rate_multiplier", 10_000)
     notes = [
@@ -380,7 +537,26 @@ def _rates(table: pd.DataFrame) -> dict[str, Any]:
         "(exact test of two Poisson rates; Fisher's exact test for percentages). No mark: not "
         "significantly different, or not testable.",
     ]
-    return {"header": ["Indicator", *locs], "rows": body, "sheet": "Rates", "notes": notes}
+    return {
+        "header": ["Indicator", *locs],
+        "rows": body,
+        "sheet": "Rates",
+        "notes": notes,
+        "across": "Locality",
+        "measure": "Rate",
+    }
+
+
+def rate_unit(rec: dict[str, Any]) -> str:
+    """What a rate row counts per: "per 10,000 aged 0–15", or "% of those aged 16–29".
+
+    >>> rate_unit({"measure": "per 10,000", "denominator_band": "persons_0_15"})
+    'per 10,000 aged 0–15'
+    """
+    band = band_label(str(rec.get("denominator_band") or ""))
+    if rec.get("measure") == "%":
+        return f"% of those {band}" if band.startswith("aged") else f"% of {band}"
+    return f"{rec.get('measure')} {band}".strip()
 
 
 def _wards(
@@ -410,20 +586,84 @@ def _wards(
                 wards["indicator"], wards["ward_code"], wards["low"], wards["high"], strict=True
             )
         }
+    if wards is None:
+        bounds = {
+            (i, c): (_number(lo), _number(hi))
+            for i, c, lo, hi in zip(
+                data.values["indicator"], data.values["ward_code"], data.values["low"],
+                data.values["high"], strict=True,
+            )
+        }  # fmt: skip
+    else:
+        bounds = {
+            (i, c): (_number(lo), _number(hi))
+            for i, c, lo, hi in zip(
+                wards["indicator"], wards["ward_code"], wards["low"], wards["high"], strict=True
+            )
+        }
+    symbol = str(table.attrs.get("disclosure_symbol", ""))
     reg = data.register
     rows = []
     for loc, codes in [*scheme.localities.items()]:
         for code in codes:
-            rows.append(
-                [Cell(reg.name_of(code)), Cell(loc)]
-                + [Cell(texts.get((i, code), ""), nums.get((i, code)), "count") for i in inds]
-            )
+            cells = [Cell(reg.name_of(code)), Cell(loc)]
+            for i in inds:
+                text = texts.get((i, code), "")
+                hidden = bool(symbol) and text == symbol
+                low, high = bounds.get((i, code), (None, None))
+                cells.append(
+                    Cell(
+                        text or "not available",
+                        nums.get((i, code)),
+                        "count",
+                        low=None if hidden else low,
+                        high=None if hidden else high,
+                        hidden=hidden,
+                    )
+                )
+            rows.append(cells)
+    domains = dict(zip(table["indicator"], table["domain"], strict=False))
+    # Column headers from the catalogue's short labels, so a narrow column never breaks a word;
+    # the spreadsheet's long table names each indicator in full.
+    short = {i.id: i.short for i in data.indicators}
     return {
-        "header": ["Ward", "Locality", *(str(labels[i]) for i in inds)],
+        "header": ["Ward", "Locality", *(str(short.get(i) or labels[i]) for i in inds)],
+        "full_header": ["Ward", "Locality", *(str(labels[i]) for i in inds)],
         "rows": rows,
         "sheet": "Wards",
         "wide": True,
+        "across": "Indicator",
+        "measure": "Count",
+        "label_columns": 2,
+        "groups": column_groups([str(domains.get(i, "")) for i in inds], first=2),
     }
+
+
+def column_groups(domains: list[str], *, first: int, most: int = 6) -> list[tuple[str, list[int]]]:
+    """Indicator columns (from header index ``first``) in groups of at most ``most``, keeping a
+    domain together where it fits, titled by the domains they hold.
+
+    >>> column_groups(["Social care"] * 4 + ["SEND"] * 2 + ["Education"] * 3, first=2)
+    [('Social care and SEND', [2, 3, 4, 5, 6, 7]), ('Education', [8, 9, 10])]
+    """
+    runs: list[tuple[str, list[int]]] = []
+    for k, d in enumerate(domains, start=first):
+        if runs and runs[-1][0] == d:
+            runs[-1][1].append(k)
+        else:
+            runs.append((d, [k]))
+    groups: list[tuple[list[str], list[int]]] = []
+    for d, cols in runs:
+        while cols:
+            take, cols = cols[:most], cols[most:]
+            if groups and len(groups[-1][1]) + len(take) <= most:
+                groups[-1][0].append(d)
+                groups[-1][1].extend(take)
+            else:
+                groups.append(([d], take))
+    return [
+        (" and ".join(dict.fromkeys(x for x in ds if x)) or "Indicators", c) for ds, c in groups
+    ]
 
 
 def _scheme(scheme: Scheme, data: IndicatorData) -> dict[str, Any]:
@@ -461,7 +701,9 @@ def _notes(
             "The indicator figures are ILLUSTRATIVE: invented for demonstration, shaped like a "
             "real February data-mapping exercise. They are not real children's-services data."
         )
-    notes.append("Indicator data: " + "; ".join(map(str, a.get("sources", []))) + ".")
+    # File names only: a local folder says nothing to a reader and may say too much.
+    names = [Path(str(x).removeprefix("<bundled>/")).name for x in a.get("sources", [])]
+    notes.append("Indicator data: " + "; ".join(names) + ".")
     notes += [str(n) for n in a.get("data_notes", [])]
     if a.get("population_source"):
         notes.append(
@@ -469,29 +711,47 @@ def _notes(
             "Licence v3.0)."
         )
         if a.get("no_denominator"):
+            labels = dict(zip(table["indicator"], table["label"], strict=False))
             notes.append(
-                "No population band for: " + ", ".join(a["no_denominator"]) + "; no rate shown."
+                "No population denominator for: "
+                + ", ".join(str(labels.get(i, i)) for i in a["no_denominator"])
+                + "; no rate is shown for them."
             )
+    elif a.get("rates_unavailable"):
+        notes.append(str(a["rates_unavailable"]))
     notes.append(
-        f"Localities: {scheme.name} ({scheme.id}), {len(scheme.localities)} localities of "
+        f"Localities: {scheme.name}, {len(scheme.localities)} localities of "
         f"{sum(len(c) for c in scheme.localities.values())} wards; each ward's whole count is "
-        "assigned to its locality, and locality figures add up to the borough total."
+        "assigned to its locality, and locality figures add up to the borough total"
+        + (
+            " before rounding: rounded figures may not add up exactly."
+            if protection is not None and protection.policy.rounding
+            else "."
+        )
     )
     notes.append(
         f"Boundaries: {a.get('boundaries')}." + (f" {boundaries.attribution}" if boundaries else "")
     )
-    if protection is not None:
+    if protection is not None and protection.policy.public:
         notes.append(statement(protection.policy.id))
         s = protection.summary()
         if s["suppressed"]:
+            # Only the total: how many were hidden to protect others would tell a reader which
+            # hidden cells are small.
             notes.append(
                 f"{s['suppressed']} of the {s['cells']} published counts (wards, localities and "
-                f"borough totals) are suppressed, {s['secondary']} of them only so that others "
-                "cannot be worked out by subtraction. Shares, ranks and rates of a suppressed "
-                "figure are suppressed too; those of other localities use published figures only."
+                f"borough totals) are suppressed ({protection.policy.symbol}). Shares, ranks and "
+                "rates of a suppressed figure are suppressed too; those of other localities use "
+                "published figures only, so their ranks may be ranges."
             )
         else:
             notes.append(f"No published count needed suppressing ({s['cells']} counts checked).")
+        if s["not_available"]:
+            notes.append(
+                f"{s['not_available']} input figure(s) were not available (suppressed in the "
+                "source with no stated range, or missing) and are shown as [x]: not available, "
+                "which says nothing about their size."
+            )
     else:
         notes.append(statement("none"))
     if a.get("wards_without_data"):
@@ -499,8 +759,11 @@ def _notes(
             "Wards without data (counted as unknown): " + ", ".join(a["wards_without_data"]) + "."
         )
     notes.append(LEGEND)
+    from localitymap.publication.cells import period_label
+
+    period = period_label(str(a.get("period") or ""))
     notes.append(
-        f"Produced by localitymap {__version__}; period {a.get('period') or 'not stated'}."
+        f"Produced by localitymap {__version__}" + (f"; period {period}." if period else ".")
     )
     return notes
 

@@ -52,7 +52,9 @@ def caption_lines(changes: pd.DataFrame) -> list[str]:
         lines.append(
             "ILLUSTRATIVE DATA: these figures are invented for demonstration and are not real."
         )
-    lines.append(f"Scheme: {a.get('scheme_name')} ({a.get('scheme')}). Periods: {a.get('period_before')} → "
+    if a.get("status"):
+        lines.append(str(a["status"]))
+    lines.append(f"Localities: {a.get('scheme_name')}. Periods: {a.get('period_before')} → "
                  f"{a.get('period_after')}. Boundaries: {a.get('boundaries')}.")  # fmt: skip
     lines.append(
         "Change: ▲ up, ▼ down, = same, ? a range (suppressed cells). Share: percentage points of the "
@@ -74,6 +76,8 @@ def caption_lines(changes: pd.DataFrame) -> list[str]:
     ):
         if a.get(key):
             lines.append(f"Only in {when}: {', '.join(a[key])} (listed, not compared).")
+    if a.get("disclosure_statement"):
+        lines.append(str(a["disclosure_statement"]))
     return lines
 
 
@@ -144,10 +148,12 @@ def _tidy(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(changes: pd.DataFrame) -> str:
+    from localitymap.renderers.safety import csv_frame
+
     buf = io.StringIO()
     for line in [*caption_lines(changes), f"localitymap {__version__}"]:
         buf.write(f"# {line}\n")
-    _tidy(changes).to_csv(buf, index=False, lineterminator="\n")
+    csv_frame(_tidy(changes)).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
@@ -178,7 +184,7 @@ def to_markdown(changes: pd.DataFrame) -> str:
     ]
     if a.get("illustrative"):
         lines += [f"> **{caption_lines(changes)[0]}**", ""]
-    lines.append("| Indicator | " + " | ".join(localities) + " |")
+    lines.append("| Indicator | " + " | ".join(map(_md_escape, localities)) + " |")
     lines.append("|:---|" + "|".join(["---:"] * len(localities)) + "|")
     for label, cells in grid.items():
         values = [
@@ -190,15 +196,62 @@ def to_markdown(changes: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Number formats of the changes sheet's numeric columns (the rest are text).
+_KINDS = {
+    "count_before": "count", "count_after": "count", "change": "count", "change_low": "count",
+    "change_high": "count", "change_pct": "rate", "share_before": "share", "share_after": "share",
+    "share_change_pp": "rate", "rank_before": "rank", "rank_after": "rank", "rank_change": "rank",
+    "rate_before": "rate", "rate_after": "rate",
+}  # fmt: skip
+
+
 def to_xlsx(changes: pd.DataFrame) -> bytes:
-    """A Cover sheet and the tidy changes on one sheet."""
-    from localitymap.renderers.export import add_data_sheet, new_workbook, workbook_bytes
+    """The changes to the guidance on releasing statistics in spreadsheets (as the rollup and
+    report workbooks): Cover, Contents, Notes, and the tidy changes as one named table, with
+    ``[c]`` where a count is suppressed and ``[x]`` where a figure is not available."""
+    from localitymap.publication.cells import disclosure_line
+    from localitymap.renderers.export import UNSTATED, _jsonable
+    from localitymap.renderers.workbook import Sheet, write_workbook
 
     a = changes.attrs
     lines = caption_lines(changes)
-    wb = new_workbook(f"What changed: {a.get('scheme_name')}", lines, bool(a.get("illustrative")))
-    add_data_sheet(wb, "Changes", _tidy(changes))
-    return workbook_bytes(wb)
+    warning = lines[0] if a.get("illustrative") else ""
+    notes = lines[1:] if warning else lines
+    t = _tidy(changes)
+    columns = list(t.columns)
+    kinds = [_KINDS.get(c, "text") for c in columns]
+    rows = []
+    for rec in t.to_dict("records"):
+        row = []
+        for col, kind in zip(columns, kinds, strict=True):
+            v = _jsonable(rec[col])
+            if isinstance(v, bool):
+                v = "yes" if v else "no"
+            if v is None or v == "":
+                side = "after" if col.endswith("_after") else "before"
+                hidden = rec.get(f"disclosure_{side}") == "suppressed" and kind == "count"
+                v = "[c]" if hidden else "[x]"
+            row.append(v)
+        rows.append(row)
+    title = (
+        f"What changed: {a.get('scheme_name')}, {a.get('period_before')} to {a.get('period_after')}"
+    )
+    sheet = Sheet("Changes", f"Table 1: {title}", columns, rows, kinds, notes)
+    publication = {k: str(v) for k, v in dict(a.get("publication") or {}).items() if v}
+    cover = [
+        ("About these data", "Counts of children and young people known to children's services "
+                             "by indicator and locality in two periods, and how each changed."),
+        ("Period", f"{a.get('period_before')} and {a.get('period_after')}"),
+        ("Source", publication.get("source", "") or "; ".join(map(str, a.get("sources", [])))),
+        ("Status", str(a.get("status") or disclosure_line(a))),
+        ("Publication date", publication.get("publication_date") or UNSTATED),
+        ("Contact", publication.get("contact") or UNSTATED),
+        ("Produced by", f"localitymap {__version__}"),
+    ]  # fmt: skip
+    return write_workbook(
+        title=title, subject=str(a.get("scheme_name", "")), warning=warning, cover=cover,
+        notes=notes, sheets=[sheet],
+    )  # fmt: skip
 
 
 def render(changes: pd.DataFrame, fmt: str) -> str | bytes:

@@ -8,10 +8,8 @@ HTML file, and an accessible Excel workbook (openpyxl). Heavy imports stay insid
   page.
 - HTML: one file, images inlined as data URIs, no scripts or external assets; tables with
   ``<caption>``, ``<th scope>``; prints on A4.
-- XLSX (UK government guidance on releasing statistics in spreadsheets): a Cover sheet with
-  contents, a Notes sheet, one table per sheet marked as an Excel table (so its header row is
-  known to screen readers), title in A1, no merged cells, numbers stored as numbers and hidden
-  figures as the policy's symbol.
+- XLSX: to the government guidance on releasing statistics in spreadsheets, through
+  :mod:`localitymap.renderers.workbook` (cover, contents, notes, one named table per sheet).
 
 All three are deterministic: the same report gives the same bytes.
 """
@@ -29,7 +27,9 @@ if TYPE_CHECKING:
     from localitymap.publication.report import Cell, Document, Figure, Table
 
 FORMATS = ("docx", "html", "xlsx")
-NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "rate": "#,##0.0", "rank": "0"}
+# A map and its caption fit under a short section's text at this width rather than leaving most
+# of a page blank before it; the maps' smallest text is sized to stay 7 pt or more at it.
+FIGURE_WIDTH_CM = 14.5
 
 
 def render_document(doc: Document, fmt: str) -> bytes:
@@ -60,16 +60,21 @@ def to_docx(doc: Document) -> bytes:
     d = new_docx()
     _docx_styles(d)
     props = d.core_properties
-    props.title, props.author, props.last_modified_by = doc.title, "localitymap", "localitymap"
+    author = doc.about.get("author") or "localitymap"
+    props.title, props.author, props.last_modified_by = doc.title, author, "localitymap"
     props.subject = doc.subtitle
     props.created = props.modified = props.last_printed = dt.datetime(2000, 1, 1)
     props.revision = 1
     props.comments = doc.status
+    props.language = "en-GB"
+    props.keywords = "children's services; localities; wards"
+    props.category = "Committee report"
     page = d.sections[0]
     page.page_width, page.page_height = Cm(21.0), Cm(29.7)
     for side in ("left_margin", "right_margin"):
         setattr(page, side, Cm(2.0))
 
+    _docx_header_footer(page, doc)
     d.add_paragraph(doc.title, style="Title")
     d.add_paragraph(doc.subtitle, style="Subtitle")
     d.add_paragraph(doc.status, style="Status")
@@ -88,14 +93,111 @@ def to_docx(doc: Document) -> bytes:
                 )
                 d.add_paragraph(block.text, style=style)
             elif isinstance(block, Figure):
-                _docx_figure(d, block, Cm(16.5))
+                _docx_figure(d, block, Cm(FIGURE_WIDTH_CM))
             elif isinstance(block, Table):
-                _docx_table(d, block, doc.symbol, _text_width(d.sections[-1]))
+                for part in _table_parts(block):
+                    _docx_table(d, part, doc.symbol, _text_width(d.sections[-1]))
         if wide:
             _docx_orientation(d, WD_ORIENT.PORTRAIT)
     buf = io.BytesIO()
     d.save(buf)
-    return fixed_zip_times(buf.getvalue())
+    return fixed_zip_times(_without_template_leftovers(buf.getvalue()))
+
+
+def _table_parts(table: Table) -> list[Table]:
+    """A table with column groups as one table per group, each repeating the row-label columns;
+    the first keeps the numbered caption, the others say they continue it."""
+    from dataclasses import replace
+
+    if not table.groups:
+        return [table]
+    labels = list(range(table.label_columns))
+    parts = []
+    n = len(table.groups)
+    for k, (title, cols) in enumerate(table.groups, start=1):
+        keep = labels + cols
+        caption = f"{table.caption} (part {k} of {n}: {title})"
+        if k > 1:
+            number = table.caption.split(":")[0]
+            caption = f"{number} continued (part {k} of {n}: {title})"
+        parts.append(
+            replace(
+                table,
+                caption=caption,
+                header=[table.header[j] for j in keep],
+                rows=[[r[j] for j in keep] for r in table.rows],
+                notes=table.notes if k == n else [],
+                groups=[],
+                full_header=[],
+            )
+        )
+    return parts
+
+
+def _docx_header_footer(section: Any, doc: Document) -> None:
+    """The document's status and title in the header; "Page n of m" in the footer (PAGE and
+    NUMPAGES fields, so Word and LibreOffice number the pages themselves)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    status = "For general release" if doc.public else "NOT FOR PUBLICATION: internal use only"
+    if doc.warning:
+        status += " · ILLUSTRATIVE DATA"
+    head = section.header.paragraphs[0]
+    head.text = f"{doc.title} · {status}"
+    head.style = "Header"
+    foot = section.footer.paragraphs[0]
+    foot.style = "Footer"
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("Page ")
+    _docx_field(foot, "PAGE", "1")
+    foot.add_run(" of ")
+    _docx_field(foot, "NUMPAGES", "1")
+
+
+def _docx_field(paragraph: Any, instr: str, shown: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {instr} ")
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = shown
+    run.append(t)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>localitymap</Application><AppVersion>" + __version__.encode() + b"</AppVersion>"
+    b"</Properties>"
+)
+
+
+def _without_template_leftovers(data: bytes) -> bytes:
+    """python-docx's template says it was made by "Microsoft Macintosh Word" and carries a blank
+    thumbnail: say what made the file instead, and drop the thumbnail."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            name = info.filename
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            payload = src.read(name)
+            if name == "docProps/app.xml":
+                payload = _APP_XML
+            elif name == "_rels/.rels":
+                payload = re.sub(rb"<Relationship [^>]*thumbnail[^>]*/>", b"", payload)
+            dst.writestr(info, payload)
+    return out.getvalue()
 
 
 def _docx_styles(d: Any) -> None:
@@ -105,8 +207,8 @@ def _docx_styles(d: Any) -> None:
 
     styles = d.styles
     normal = styles["Normal"]
-    normal.font.name = "Arial"
     normal.font.size = Pt(11)
+    _one_font(d, "Arial")
 
     def add(name: str, base: str, size: float, *, bold: bool = False, colour: str | None = None,
             right: bool = False, after: float | None = None) -> None:  # fmt: skip
@@ -129,12 +231,39 @@ def _docx_styles(d: Any) -> None:
     add("Table Heading", "Table Text", 8.5, bold=True, after=0)
     add("Table Note", "Normal", 8.5, colour="404040", after=2)
     # For wide (landscape) tables: the same, smaller.
-    add("Table Text Small", "Table Text", 7, after=0)
-    add("Table Number Small", "Table Number", 7, right=True, after=0)
-    add("Table Heading Small", "Table Heading", 7, bold=True, after=0)
+    add("Table Text Small", "Table Text", 8, after=0)
+    add("Table Number Small", "Table Number", 8, right=True, after=0)
+    add("Table Heading Small", "Table Heading", 8, bold=True, after=0)
     styles["Caption"].font.size = Pt(10)
     styles["Caption"].font.color.rgb = RGBColor.from_string("1F1F1F")
     styles["Caption"].paragraph_format.keep_with_next = True
+
+
+def _one_font(d: Any, family: str) -> None:
+    """Every style in one font family, and British English as the proofing language: the
+    template's headings otherwise use the theme's Calibri Light."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    root = d.styles.element
+    defaults = root.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for el in root.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            el.attrib.pop(qn(f"w:{attr}"), None)
+        for attr in ("ascii", "hAnsi", "cs"):
+            el.set(qn(f"w:{attr}"), family)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), family)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-GB")
 
 
 def _docx_caption(d: Any, label: str, text: str) -> None:
@@ -143,6 +272,14 @@ def _docx_caption(d: Any, label: str, text: str) -> None:
     from docx.oxml.ns import qn
 
     number, _, rest = text.partition(": ")
+    if not (
+        number.startswith(label)
+        and number.split()[-1].isdigit()
+        and " " not in number[len(label) + 1 :]
+    ):
+        # a continued table: no new number, and a page of its own
+        d.add_paragraph(text, style="Caption").paragraph_format.page_break_before = True
+        return
     p = d.add_paragraph(style="Caption")
     p.add_run(f"{label} ")
     field = OxmlElement("w:fldSimple")
@@ -164,6 +301,9 @@ def _docx_figure(d: Any, fig: Figure, width: Any) -> None:
     pic._inline.docPr.set("title", fig.caption)
     d.paragraphs[-1].paragraph_format.keep_with_next = True
     _docx_caption(d, "Figure", fig.caption)
+    # A figure's caption sits below it: kept with the next block, it would chain every figure
+    # and the table after them onto one page and leave the page before mostly blank.
+    d.paragraphs[-1].paragraph_format.keep_with_next = False
 
 
 def _text_width(section: Any) -> int:
@@ -181,10 +321,13 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     t.autofit = False
     # Fixed column widths across the text width: the row-label column(s) wide enough for names,
     # the figures sharing the rest. Wide tables get narrow cell margins and a smaller font.
-    labels = 2 if table.wide else 1
-    label_width = int(Cm(2.6 if table.wide else 4.2))
-    rest = (width - labels * label_width) // max(1, len(table.header) - labels)
-    widths = [label_width] * labels + [rest] * (len(table.header) - labels)
+    labels = table.label_columns
+    if table.measure:  # a grid of figures: row labels, then equal columns
+        label_widths = [int(Cm(4.8)), int(Cm(2.6))][:labels] if labels > 1 else [int(Cm(4.2))]
+        rest = (width - sum(label_widths)) // max(1, len(table.header) - labels)
+        widths = label_widths + [rest] * (len(table.header) - labels)
+    else:  # mixed text and figures: each column as wide as what it holds needs
+        widths = _text_widths(table, width)
     # The grid once per column; each cell's width row by row below. (Column.cells rebuilds the
     # whole table's cell list on every call: rows x columns^2 for a national table.)
     for col, w in zip(t.columns, widths, strict=True):
@@ -211,7 +354,7 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     tr_pr.append(repeat)
-    small = " Small" if table.wide else ""
+    small = " Small" if len(table.header) > 10 else ""
     # Style ids looked up once: python-docx resolves a style object by name on every assignment.
     ids = {
         name: d.styles[name + small].style_id
@@ -236,6 +379,19 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
             para._p.style = ids[style]
     for note in table.notes:
         d.add_paragraph(note, style="Table Note")
+
+
+def _text_widths(table: Table, width: int) -> list[int]:
+    """Column widths in proportion to the longest text each holds (between a long word and
+    45 characters), filling ``width``."""
+    need = []
+    for j, head in enumerate(table.header):
+        texts = [r[j].text for r in table.rows]
+        longest = max((len(t) for t in texts), default=0)
+        word = max(len(w) for w in [*head.split(), *(w for t in texts for w in t.split())] or [""])
+        need.append(min(max(longest, word, 4), 45))
+    total = sum(need)
+    return [width * n // total for n in need]
 
 
 def _numeric_text(c: Cell) -> bool:
@@ -276,15 +432,29 @@ caption { text-align: left; font-weight: bold; padding-bottom: .4rem; caption-si
 th, td { border: 1px solid #b1b4b6; padding: .25rem .45rem; vertical-align: top; }
 thead th { background: #f3f2f1; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { overflow-wrap: normal; word-break: normal; hyphens: manual; }
 tbody th { text-align: left; font-weight: normal; }
 .table-note { font-size: .8rem; color: #3d3d3d; margin: .1rem 0; }
 .wide { overflow-x: auto; }
+.wide:focus { outline: 3px solid #ffdd00; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #dddddd; }
 figcaption { font-weight: bold; font-size: .9rem; }
 footer { margin-top: 2rem; font-size: .8rem; color: #505a5f; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
-               table, figure { break-inside: avoid; } .wide { overflow: visible; } }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  h2 { break-after: avoid; } caption { break-after: avoid; }
+  /* Long tables may run on to the next page (rows whole, header repeated) rather than leave
+     most of a page blank; figures and the annex's parts stay whole. */
+  table { break-inside: auto; font-size: 8.5pt; } tr, figure { break-inside: avoid; }
+  table.keep { break-inside: avoid; }
+  th, td { padding: 1px 4px; line-height: 1.25; }
+  .wide tbody th, td.label { white-space: nowrap; }
+  figure img { max-height: 15cm; width: auto; }
+  section:has(.wide) { page: landscape; }
+  .wide { overflow: visible; } .wide .table-part { break-inside: avoid; }
+}
 @page { size: A4; margin: 1.8cm; }
+@page landscape { size: A4 landscape; margin: 1.5cm; }
 """.strip()
 
 
@@ -334,7 +504,7 @@ def to_html(doc: Document) -> str:
                     "</figure>",
                 ]
             elif isinstance(block, Table):
-                out.append(_html_table(block))
+                out.append(_html_table(block, len(out)))
         if bullets:
             out += ["<ul>", *bullets, "</ul>"]
         out.append("</section>")
@@ -347,148 +517,127 @@ def to_html(doc: Document) -> str:
     return "\n".join(out) + "\n"
 
 
-def _html_table(table: Table) -> str:
+MARK_WORDS = {
+    "▲": "significantly higher than the rest of the borough",
+    "▼": "significantly lower than the rest of the borough",
+}
+
+
+def _html_table(table: Table, key: int) -> str:
+    """A table (in parts when it has column groups). A wide one sits in a scroll region a
+    keyboard can reach and prints on a landscape page."""
     e = html.escape
-    rows = [f'<div class="{"wide" if table.wide else "table"}">', "<table>"]
-    rows.append(f"<caption>{e(table.caption)}</caption>")
-    rows.append(
-        "<thead><tr>"
-        + "".join(f'<th scope="col">{e(h)}</th>' for h in table.header)
-        + "</tr></thead>"
+    parts = _table_parts(table)
+    ident = f"t{key}"
+    wide = table.wide or len(parts) > 1
+    attrs = (
+        f' class="wide" role="region" tabindex="0" aria-labelledby="{ident}-0"'
+        if wide
+        else ' class="table"'
     )
-    rows.append("<tbody>")
-    for cells in table.rows:
-        parts = [f'<th scope="row">{e(cells[0].text)}</th>']
-        for c in cells[1:]:
-            cls = ' class="num"' if c.kind != "text" or _numeric_text(c) else ""
-            parts.append(f"<td{cls}>{e(c.text)}</td>")
-        rows.append("<tr>" + "".join(parts) + "</tr>")
-    rows += ["</tbody>", "</table>"]
-    rows += [f'<p class="table-note">{e(n)}</p>' for n in table.notes]
+    rows = [f"<div{attrs}>"]
+    for k, part in enumerate(parts):
+        # A short table stays on one page; a long one may run on (rows whole, header repeated).
+        keep = " keep" if len(part.rows) <= 16 else ""
+        rows.append(f'<table class="table-part{keep}">')
+        rows.append(f'<caption id="{ident}-{k}">{e(part.caption)}</caption>')
+        rows.append(
+            "<thead><tr>"
+            + "".join(f'<th scope="col">{e(h)}</th>' for h in part.header)
+            + "</tr></thead>"
+        )
+        rows.append("<tbody>")
+        labels = max(1, part.label_columns)
+        for cells in part.rows:
+            out = [f'<th scope="row">{e(cells[0].text)}</th>']
+            for j, c in enumerate(cells[1:], start=1):
+                text = c.text or "not available"
+                if j < labels:
+                    out.append(f'<td class="label">{e(text)}</td>')
+                    continue
+                cls = ' class="num"' if c.kind != "text" or _numeric_text(c) else ""
+                out.append(f"<td{cls}>{_marked(text)}</td>")
+            rows.append("<tr>" + "".join(out) + "</tr>")
+        rows += ["</tbody>", "</table>"]
+        rows += [f'<p class="table-note">{e(n)}</p>' for n in part.notes]
     rows.append("</div>")
     return "\n".join(rows)
+
+
+def _marked(text: str) -> str:
+    """A cell's text, its ▲/▼ given words for screen readers (the triangle alone says nothing)."""
+    e = html.escape
+    for mark, words in MARK_WORDS.items():
+        if text.endswith(mark):
+            return f'{e(text[: -len(mark)])}<span role="img" aria-label="{words}">{mark}</span>'
+    return e(text)
 
 
 # --- Excel --------------------------------------------------------------------------------------
 
 
 def to_xlsx(doc: Document) -> bytes:
-    """The report as a workbook: Cover (with contents), Notes, then one table per sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.table import Table as XlTable
-    from openpyxl.worksheet.table import TableStyleInfo
+    """The report as a workbook to the guidance on releasing statistics in spreadsheets (see
+    :mod:`localitymap.renderers.workbook`): Cover, Contents, Notes, then one table per sheet."""
+    from localitymap.renderers.workbook import sheets_from_tables, write_workbook
 
-    from localitymap.renderers.export import workbook_bytes
-
-    wb = Workbook()
-    cover = wb.active
-    cover.title = "Cover"
     tables = doc.tables()
-    lines: list[tuple[str, Any]] = [
-        (doc.title, Font(bold=True, size=16)),
-        (doc.subtitle, Font(size=12)),
-        (doc.status, Font(bold=True)),
+    cover = report_cover(doc)
+    if doc.figures():
+        maps = "The maps are in the Word and HTML versions of this report; their figures are here."
+        cover.append(("Maps", maps))
+    present = {t.sheet for t in tables}
+    specific = {
+        "Rates": _notes_matching(doc.notes, ("Population", "No population band")),
+        "Wards": _notes_matching(doc.notes, ("Boundaries", "Wards without data")),
+        "Localities": _notes_matching(doc.notes, ("Localities", "Boundaries")),
+        "Counts": _notes_matching(doc.notes, ("Localities", "Wards without data")),
+    }
+    # A note meant for a sheet this document does not have applies to every sheet instead.
+    specific = {sheet: ns for sheet, ns in specific.items() if sheet in present}
+    placed = {n for ns in specific.values() for n in ns}
+    shared = [n for n in doc.notes if n not in placed]
+    notes_for = {t.sheet: [*shared, *specific.get(t.sheet, [])] for t in tables}
+    return write_workbook(
+        title=doc.title,
+        subject=doc.subtitle,
+        warning=doc.warning,
+        cover=cover,
+        notes=doc.notes,
+        sheets=sheets_from_tables(tables, notes_for),
+    )
+
+
+def report_cover(doc: Document) -> list[tuple[str, str]]:
+    """The cover sheet's headings and texts: what the data is, period, source, status,
+    publication date and contact."""
+    a = doc.about
+    what = (
+        f"{doc.title}: {doc.subtitle}. Counts of children and young people known to children's "
+        "services, by indicator, for each locality and ward, with each locality's share of the "
+        "borough total and its rank"
+        + (", and rates per head of the population" if _has_rates(doc) else "")
+        + "."
+    )
+    from localitymap.publication.report import abbreviation_sentence
+    from localitymap.renderers.export import UNSTATED
+
+    if doc.abbreviations:
+        what += " " + abbreviation_sentence(doc.abbreviations)
+    return [
+        ("About these data", what),
+        ("Period", a.get("period", "")),
+        ("Source", a.get("source", "")),
+        ("Status", doc.status),
+        ("Publication date", a.get("publication_date") or UNSTATED),
+        ("Contact", a.get("contact") or UNSTATED),
+        ("Produced by", f"localitymap {__version__}"),
     ]
-    if doc.warning:
-        lines.append((doc.warning, Font(bold=True, color="9C0006")))
-    lines.append(("This workbook holds the report's tables, one per sheet, and its notes. Figures "
-                  "(maps) are in the Word and HTML versions.", None))  # fmt: skip
-    if doc.symbol:
-        lines.append((f"{doc.symbol} marks a figure suppressed to protect children's privacy "
-                      "(see the Notes sheet).", None))  # fmt: skip
-    lines.append((f"Produced by localitymap {__version__}.", None))
-    for i, (text, font) in enumerate(lines, start=1):
-        cover.cell(row=i, column=1, value=text)
-        if font is not None:
-            cover.cell(row=i, column=1).font = font
-    start = len(lines) + 2
-    cover.cell(row=start, column=1, value="Contents").font = Font(bold=True, size=13)
-    header = start + 1
-    cover.cell(row=header, column=1, value="Sheet")
-    cover.cell(row=header, column=2, value="Contents")
-    contents = [("Notes", "Data sources, methods, disclosure control and symbols")]
-    contents += [(t.sheet, t.caption) for t in tables]
-    for k, (sheet, what) in enumerate(contents, start=header + 1):
-        cell = cover.cell(row=k, column=1, value=sheet)
-        cell.hyperlink = f"#'{sheet}'!A1"
-        cell.style = "Hyperlink"
-        cover.cell(row=k, column=2, value=what)
-    _xl_table(cover, "Contents", header, header + len(contents), 2, XlTable, TableStyleInfo)
-    cover.column_dimensions["A"].width = 16
-    cover.column_dimensions["B"].width = 100
-
-    notes = wb.create_sheet("Notes")
-    notes["A1"] = "Notes"
-    notes["A1"].font = Font(bold=True, size=14)
-    notes["A2"] = "This worksheet contains one table of numbered notes."
-    notes.append(["Note number", "Note text"])
-    for k, note in enumerate(doc.notes, start=1):
-        notes.append([f"[note {k}]", note])
-        notes.cell(row=notes.max_row, column=2).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
-    _xl_table(notes, "Notes", 3, notes.max_row, 2, XlTable, TableStyleInfo)
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 110
-
-    for n, table in enumerate(tables, start=1):
-        ws = wb.create_sheet(table.sheet)
-        ws["A1"] = table.caption
-        ws["A1"].font = Font(bold=True, size=14)
-        intro = ["This worksheet contains one table. Notes are on the Notes sheet.", *table.notes]
-        if doc.symbol:
-            intro.append(f"{doc.symbol}: suppressed to protect children's privacy.")
-        for k, line in enumerate(intro, start=2):
-            ws.cell(row=k, column=1, value=line)
-        head = len(intro) + 2
-        for j, h in enumerate(table.header, start=1):
-            ws.cell(row=head, column=j, value=h)
-        for i, cells in enumerate(table.rows, start=head + 1):
-            for j, c in enumerate(cells, start=1):
-                _xl_cell(ws.cell(row=i, column=j), c)
-        _xl_table(
-            ws,
-            f"Table{n}",
-            head,
-            head + len(table.rows),
-            len(table.header),
-            XlTable,
-            TableStyleInfo,
-        )
-        ws.freeze_panes = ws.cell(row=head + 1, column=2)
-        _xl_widths(ws, head)
-    return workbook_bytes(wb)
 
 
-def _xl_cell(cell: Any, c: Cell) -> None:
-    if c.value is not None and c.kind in NUMBER_FORMATS:
-        cell.value = c.value if c.kind == "share" else round(c.value, 6)
-        cell.number_format = NUMBER_FORMATS[c.kind]
-        if c.kind in ("count", "rank") and float(c.value).is_integer():
-            cell.value = int(c.value)
-    else:
-        cell.value = c.text or None
-        if c.text and _numeric_text(c):
-            from openpyxl.styles import Alignment
-
-            cell.alignment = Alignment(horizontal="right")
+def _has_rates(doc: Document) -> bool:
+    return any(t.sheet == "Rates" for t in doc.tables())
 
 
-def _xl_table(
-    ws: Any, name: str, top: int, bottom: int, width: int, table_cls: Any, style_cls: Any
-) -> None:
-    from openpyxl.utils import get_column_letter
-
-    ref = f"A{top}:{get_column_letter(width)}{max(bottom, top + 1)}"
-    t = table_cls(displayName=name, ref=ref)
-    t.tableStyleInfo = style_cls(name="TableStyleLight9", showRowStripes=True)
-    ws.add_table(t)
-
-
-def _xl_widths(ws: Any, head: int) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for j, col in enumerate(ws.iter_cols(min_row=head, max_row=ws.max_row), start=1):
-        width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
-        ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 40)
+def _notes_matching(notes: list[str], starts: tuple[str, ...]) -> list[str]:
+    return [n for n in notes if n.startswith(starts)]

@@ -6,7 +6,7 @@ Outputs are deterministic: the same inputs give the same bytes (no timestamps in
 >>> from localitymap import read_indicators, rollup
 >>> text = to_csv(rollup(read_indicators(period="2019-02"), "icn6"))
 >>> text.splitlines()[0]
-'# localitymap rollup: Integrated Care Networks (six localities) (icn6), period 2019-02'
+'# localitymap rollup: Integrated Care Networks (six localities), period 2019-02'
 """
 
 from __future__ import annotations
@@ -14,18 +14,19 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
-from localitymap.errors import OutputExists
 from localitymap.model.rollup import COLUMNS
-from localitymap.paths import display_path
+from localitymap.outputs import (  # noqa: F401 (re-exported where callers found them)
+    write_atomic,
+    write_gpkg,
+    written_digest,
+)
 from localitymap.publication.cells import caption
-from localitymap.publication.tables import View, cell_records, grid, wide
+from localitymap.publication.tables import View, wide
+from localitymap.renderers.safety import csv_frame, markdown_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,47 +36,8 @@ FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
 GEO_FORMATS: tuple[str, ...] = ("geojson", "gpkg")
 SHARE_DIGITS = 6
 RATE_DIGITS = 4
-SHEETS = [
-    ("Counts", "count", "count_text"),
-    ("Shares", "share", "share_text"),
-    ("Ranks", "rank", "rank_text"),
-]
+UNSTATED = "Not stated (set it under [publication] in the exercise file)."
 EXPORT_COLUMNS = ["period", *COLUMNS]
-
-
-def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
-    """Write a whole file or nothing: to a temporary file beside it, then rename over.
-
-    Refuses (:class:`~localitymap.errors.OutputExists`) to replace an existing file unless
-    ``force``, so a report from last year is never lost by accident.
-    """
-    if path.exists() and not force:
-        raise OutputExists(
-            f"{display_path(path)} already exists", hint="use --force to overwrite it"
-        )
-    if path.is_dir():
-        raise OutputExists(f"{display_path(path)} is a folder", hint="give a file name")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _publish(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _publish(tmp: Path, path: Path) -> None:
-    """Give a finished temporary file the permissions a normal new file would have (mkstemp makes
-    it private), then rename it into place."""
-    mask = os.umask(0)
-    os.umask(mask)
-    tmp.chmod(0o666 & ~mask)
-    tmp.replace(path)
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +63,7 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 
 def _preamble(table: pd.DataFrame) -> list[str]:
     a = table.attrs
-    head = f"localitymap rollup: {a.get('scheme_name')} ({a.get('scheme')})"
+    head = f"localitymap rollup: {a.get('scheme_name')}"
     if a.get("period"):
         head += f", period {a['period']}"
     return [head, *caption(a), f"localitymap {__version__}"]
@@ -112,7 +74,24 @@ def to_csv(table: pd.DataFrame) -> str:
     buf = io.StringIO()
     for line in _preamble(table):
         buf.write(f"# {line}\n")
-    tidy(table).to_csv(buf, index=False, lineterminator="\n")
+    csv_frame(tidy(table)).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def figures_csv(figures: pd.DataFrame, status: str) -> str:
+    """The table behind a chart as CSV: ``#`` lines with the chart's title and publication status,
+    then one row per point or area.
+
+    >>> import pandas as pd
+    >>> print(figures_csv(pd.DataFrame({"area": ["A"], "count": [3]}), "Internal."), end="")
+    # Internal.
+    area,count
+    A,3
+    """
+    buf = io.StringIO()
+    for line in [*figures.attrs.get("caption", []), status]:
+        buf.write(f"# {line}\n")
+    figures.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
@@ -139,7 +118,7 @@ def to_json(table: pd.DataFrame) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+    return markdown_text(str(text)).replace("|", "\\|")
 
 
 def _md_table(df: pd.DataFrame, index_name: str) -> list[str]:
@@ -158,7 +137,7 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
 
     a = table.attrs
     lines = [
-        f"## Locality demand: {a.get('scheme_name')}"
+        f"## Locality demand: {_md_escape(str(a.get('scheme_name')))}"
         + (f", {a['period']}" if a.get("period") else "")
     ]
     lines.append("")
@@ -174,13 +153,13 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
     for r in ld.itertuples():
         flag = "" if r.certain else " (uncertain)"
         lines.append(
-            f"| {_md_escape(r.label)} | {r.highest}{flag} | "
-            f"{format_share(r.highest_share, r.highest_share, 0)} | {r.second} | "
+            f"| {_md_escape(r.label)} | {_md_escape(r.highest)}{flag} | "
+            f"{format_share(r.highest_share, r.highest_share, 0)} | {_md_escape(r.second)} | "
             f"{format_share(r.second_share, r.second_share, 0)} |"
         )
     from localitymap.publication.findings import findings_markdown
 
-    lines += ["", *findings_markdown(table).rstrip("\n").split("\n")]
+    lines += ["", *map(markdown_text, findings_markdown(table).rstrip("\n").split("\n"))]
     lines += ["", "### Notes", ""]
     lines += [f"- {_md_escape(x)}" for x in caption(a)[1 if a.get("illustrative") else 0 :]]
     lines.append(f"- Produced by localitymap {__version__}.")
@@ -188,33 +167,46 @@ def to_markdown(table: pd.DataFrame, view: View = "all") -> str:
 
 
 def to_xlsx(table: pd.DataFrame) -> bytes:
-    """A workbook laid out for people and screen readers: a Cover sheet (title, data status,
-    sources, notes), then one table per sheet (Counts, Shares, Ranks, Data), header rows frozen,
-    no merged cells, numbers stored as numbers (ranges, which are not numbers, as text)."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """A workbook to the guidance on releasing statistics in spreadsheets
+    (:mod:`localitymap.renderers.workbook`): Cover, Contents, Notes, then Counts, Shares, Ranks,
+    Highest (and Rates) as named tables, one row per indicator and locality, numbers stored as
+    numbers and ranges in their own columns."""
+    from localitymap.publication.cells import disclosure_line, period_label
+    from localitymap.publication.report import cover_facts, rollup_tables
+    from localitymap.renderers.workbook import sheets_from_tables, write_workbook
 
     a = table.attrs
-    title = f"Locality demand: {a.get('scheme_name')}" + (
-        f", {a['period']}" if a.get("period") else ""
+    period = period_label(str(a.get("period") or "")) or "Not stated."
+    title = f"Locality demand: {a.get('scheme_name')}" + (f", {period}" if a.get("period") else "")
+    lines = caption(a)
+    warning = lines[0] if a.get("illustrative") else ""
+    notes = lines[1:] if warning else lines
+    tables = rollup_tables(table)
+    facts = cover_facts(a)
+    about = (
+        f"Counts of children and young people known to children's services, by indicator, for "
+        f"each locality of {a.get('scheme_name')} ({a.get('scheme')}) in "
+        f"{str(a.get('authority', '')).split(' (')[0] or 'the authority'}, with each locality's "
+        "share of the borough total, its rank and the highest and second-highest locality"
+        + (", and rates per head of the population." if "rate" in table.columns else ".")
     )
-    lines = [*caption(a), "", "Sheets: Counts, Shares, Ranks (one table each), Data (tidy)."]
-    wb = new_workbook(title, lines, bool(a.get("illustrative")))
-
-    locs, rows = grid(cell_records(table))
-    for name, number_col, text_col in SHEETS:
-        ws = wb.create_sheet(name)
-        ws.append(["Indicator", *locs])
-        for label, cells in rows.items():
-            ws.append([label, *(_xlsx_value(cells[loc], number_col, text_col) for loc in locs)])
-        if name == "Shares":
-            for r in ws.iter_rows(min_row=2, min_col=2):
-                for c in r:
-                    if isinstance(c.value, float):
-                        c.number_format = "0.0%"
-        _style_table_sheet(ws, Font, get_column_letter)
-    add_data_sheet(wb, "Data", tidy(table))
-    return workbook_bytes(wb)
+    cover = [
+        ("About these data", about),
+        ("Period", period),
+        ("Source", facts["source"]),
+        ("Status", disclosure_line(a)),
+        ("Publication date", facts["publication_date"] or UNSTATED),
+        ("Contact", facts["contact"] or UNSTATED),
+        ("Produced by", f"localitymap {__version__}"),
+    ]
+    return write_workbook(
+        title=title,
+        subject=f"{a.get('scheme_name')} ({a.get('scheme')})",
+        warning=warning,
+        cover=cover,
+        notes=notes,
+        sheets=sheets_from_tables(tables, {t.sheet: notes for t in tables}),
+    )
 
 
 def new_workbook(title: str, lines: list[str], illustrative: bool) -> Any:
@@ -249,9 +241,13 @@ def add_data_sheet(wb: Any, name: str, frame: pd.DataFrame) -> None:
 
 
 def workbook_bytes(wb: Any) -> bytes:
-    """The workbook as bytes, with fixed document and entry times so equal inputs give equal files."""
+    """The workbook as bytes, with fixed document and entry times so equal inputs give equal files,
+    and every text cell stored as text (never a formula: see :mod:`localitymap.renderers.safety`)."""
     import datetime as dt
 
+    from localitymap.renderers.safety import text_stays_text
+
+    text_stays_text(wb)
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     wb.properties.creator = "localitymap"
     buf = io.BytesIO()
@@ -280,15 +276,6 @@ def fixed_zip_times(data: bytes) -> bytes:
                 )
             dst.writestr(fixed, payload)
     return out.getvalue()
-
-
-def _xlsx_value(rec: dict[str, Any], number_col: str, text_col: str) -> Any:
-    """A number where the figure is known exactly; the text (a range, a bound) otherwise."""
-    value = _jsonable(rec[number_col])
-    certain = rec["rank_best"] == rec["rank_worst"] if number_col == "rank" else rec["exact"]
-    if value is None or not certain:
-        return rec[text_col] or None
-    return float(value) if number_col == "share" else int(value)
 
 
 def _style_table_sheet(ws: Any, font: Any, letter: Any) -> None:
@@ -332,31 +319,3 @@ def to_geojson(layer: Any, meta: dict[str, str]) -> str:
     doc = json.loads(layer.to_crs(4326).to_json(drop_id=True, na="null"))
     doc["localitymap"] = meta
     return json.dumps(doc, ensure_ascii=False) + "\n"
-
-
-def write_gpkg(
-    path: Path, layers: dict[str, Any], meta: dict[str, str], *, force: bool = False
-) -> None:
-    """A GeoPackage with one layer per entry (EPSG:27700) and an ``about`` table, written to a
-    temporary file beside ``path`` and renamed into place."""
-    import pandas as pd
-    import pyogrio
-
-    if path.exists() and not force:
-        raise OutputExists(
-            f"{display_path(path)} already exists", hint="use --force to overwrite it"
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # the driver creates the file itself
-    try:
-        for name, layer in layers.items():
-            pyogrio.write_dataframe(layer, tmp, layer=name, driver="GPKG")
-        about = pd.DataFrame({"key": list(meta), "value": list(meta.values())})
-        pyogrio.write_dataframe(about, tmp, layer="about", driver="GPKG")
-        _publish(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from localitymap.publication.cells import period_label  # noqa: F401 (drawn here, named there)
+
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
@@ -107,14 +109,6 @@ def make_classes(values: Sequence[float], as_percent: bool, max_classes: int = 5
     return Classes(breaks, tuple(to_hex(cmap(p)) for p in positions), as_percent)
 
 
-def period_label(period: str) -> str:
-    """``2019-02`` -> ``February 2019``; anything else unchanged."""
-    parts = period.split("-")
-    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return period
-
-
 def _paths(geom: Any) -> Any:
     """A shapely (Multi)Polygon as one matplotlib Path, holes included."""
     import numpy as np
@@ -191,14 +185,15 @@ def _fill(
 
 
 def _legend(fig: Figure, classes: Classes, title: str, uncertain: bool, anchor: tuple[float, float],
-            fontsize: float = 7.5, hidden: str = "") -> None:  # fmt: skip
-    """The class legend in its own space beside the map, so it never hides part of it."""
+            fontsize: float = 7.5, hidden: str = "", used: set[int] | None = None) -> None:  # fmt: skip
+    """The class legend in its own space beside the map, so it never hides part of it; only
+    the classes some shape falls in (``used``) are listed."""
     import textwrap
 
     from matplotlib.patches import Patch
 
     handles = [Patch(facecolor=c, edgecolor="#333333", linewidth=0.5, label=classes.label(i))
-               for i, c in enumerate(classes.colours)]  # fmt: skip
+               for i, c in enumerate(classes.colours) if used is None or i in used]  # fmt: skip
     if uncertain:
         handles.append(Patch(facecolor=UNCERTAIN_COLOUR, hatch="////", edgecolor="#333333",
                              linewidth=0.5, label="range spans classes\n(suppressed cells)"))  # fmt: skip
@@ -235,12 +230,14 @@ def _north_arrow(ax: Axes) -> None:
                 arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2})  # fmt: skip
 
 
-def _footer(fig: Figure, lines: list[str], illustrative: bool, y: float = 0.012) -> None:
-    """Source lines at the foot of the page, and the data warning above them when it applies."""
+def _footer(
+    fig: Figure, lines: list[str], illustrative: bool, y: float = 0.012, size: float = 7.5
+) -> None:
+    """Source lines at the foot of the page (at least 7 pt where the figure prints at its own
+    size), and the data warning above them when it applies."""
     import textwrap
 
-    size = 6.2
-    width = int(fig.get_figwidth() * 21)  # characters that fit across the page at this size
+    width = int(fig.get_figwidth() * 125 / size)  # characters that fit across at this size
     text = "\n".join(textwrap.fill(line, width) for line in lines)
     fig.text(
         0.03, y, text, fontsize=size, va="bottom", ha="left", color="#222222", linespacing=1.35
@@ -250,7 +247,7 @@ def _footer(fig: Figure, lines: list[str], illustrative: bool, y: float = 0.012)
         block = (text.count("\n") + 1) * size * 1.35 / 72 / fig.get_figheight()
         fig.text(0.03, y + block + 0.01,
                  "ILLUSTRATIVE DATA: invented figures, not real children's-services data",
-                 fontsize=8, fontweight="bold", va="bottom", ha="left", color="black")  # fmt: skip
+                 fontsize=max(8, size), fontweight="bold", va="bottom", ha="left", color="black")  # fmt: skip
 
 
 def _frame_axes(ax: Axes, bounds: Sequence[float], pad: float = 0.03) -> None:
@@ -262,8 +259,30 @@ def _frame_axes(ax: Axes, bounds: Sequence[float], pad: float = 0.03) -> None:
     ax.set_axis_off()
 
 
+def share_digits(shares: Sequence[float], classes: Classes | None) -> int:
+    """One number of decimals for every share label of a map: the fewest with which no label
+    reads as another class than its colour (29.95% is not shown as 30%).
+
+    >>> c = Classes((0.1, 0.2, 0.3), ("a", "b"), True)
+    >>> share_digits([0.15, 0.1999], c), share_digits([0.15, 0.25], c)
+    (2, 0)
+    """
+    finite = [v for v in shares if v is not None and math.isfinite(v)]
+    for digits in range(3):
+        if classes is None or all(
+            classes.index(round(v * 100, digits) / 100) == classes.index(v) for v in finite
+        ):
+            return digits
+    return 2
+
+
 def _value_text(
-    row: Any, ind: str, value: Value, classes: Classes | None = None, symbol: str = ""
+    row: Any,
+    ind: str,
+    value: Value,
+    classes: Classes | None = None,
+    symbol: str = "",
+    digits: int | None = None,
 ) -> str:
     """The label for one shape: its count (or range), or its share with just enough decimals that
     the label never reads as another class than its colour (29.95% is not shown as 30%); the
@@ -277,12 +296,11 @@ def _value_text(
             low, high = row.get(f"{ind}_share_low"), row.get(f"{ind}_share_high")
             if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
                 return ""
-            return f"{low * 100:.0f}–{high * 100:.0f}%"
-        for digits in range(3):
-            text = f"{share * 100:.{digits}f}"
-            if classes is None or classes.index(float(text) / 100) == classes.index(share):
-                break
-        return f"{text}%"
+            d = 0 if digits is None else digits
+            return f"{low * 100:.{d}f}–{high * 100:.{d}f}%"
+        if digits is None:
+            digits = share_digits([share], classes)
+        return f"{share * 100:.{digits}f}%"
     if math.isfinite(hi) and lo == hi:
         return f"{lo:,.0f}"
     return f"{lo:,.0f}–{hi:,.0f}" if math.isfinite(hi) else f"≥{lo:,.0f}"
@@ -338,10 +356,18 @@ def draw_map(
 
     fill_layer = localities if level == "locality" else wards
     low, high = _value_bounds(fill_layer, indicator, value)
+    if value == "share":
+        low, high = _shown(low), _shown(high)
     classes = make_classes(
         [v for v in [*low, *high] if v is not None and math.isfinite(v)], value == "share"
     )
     faces, hatches, uncertain = _fill(low, high, classes)
+    used = _used_classes(low, high, classes)
+    digits = (
+        share_digits(_shown(fill_layer[f"{indicator}_share"].tolist()), classes)
+        if value == "share" and f"{indicator}_share" in fill_layer
+        else None
+    )
 
     fig = Figure(figsize=(7.0, 7.8))
     ax = fig.add_axes((0.01, 0.13, 0.70, 0.76))
@@ -352,16 +378,20 @@ def draw_map(
     if not labelled:
         subtitle = f"{subtitle} {unlabelled_note(len(localities))}".strip()
     for _, row in localities.iterrows() if labelled else ():
+        if level == "ward" and "ward_name" in wards:
+            break  # the ward key names the localities; labels here would hide ward numbers
         pt = row.geometry.representative_point()
         text = row["locality"]
         if level == "locality":
-            text += "\n" + _value_text(row, indicator, value, classes, symbol)
+            text += "\n" + _value_text(row, indicator, value, classes, symbol, digits)
         ax.text(pt.x, pt.y, text, ha="center", va="center", fontsize=7.5, fontweight="bold",
                 zorder=6, bbox=_LABEL_BOX, linespacing=1.15)  # fmt: skip
+    if level == "ward" and "ward_name" in wards:
+        _ward_key(fig, ax, wards)
     unit = "share of borough total" if value == "share" else "count"
     hidden = symbol if any(not math.isfinite(v) for v in low) else ""
     _legend(fig, classes, f"{label} ({unit}) by {level}\nEqual intervals", uncertain, (0.72, 0.86),
-            hidden=hidden)  # fmt: skip
+            hidden=hidden, used=used)  # fmt: skip
     _frame_axes(ax, fill_layer.total_bounds)
     _scale_bar(ax, fill_layer.total_bounds)
     _north_arrow(ax)
@@ -370,8 +400,48 @@ def draw_map(
     )
     if subtitle:
         fig.text(0.03, 0.925, subtitle, fontsize=8.5, color="#444444", va="top")
-    _footer(fig, footer, illustrative)
+    # The map prints about 14.5 cm wide in the Word report: 8.8 pt here is over 7 pt on paper.
+    _footer(fig, footer, illustrative, size=8.8)
     return fig
+
+
+def _ward_key(fig: Figure, ax: Axes, wards: gpd.GeoDataFrame) -> None:
+    """Number each ward on the map and list the numbers with the ward names beside it, under
+    their localities, so a councillor finds their own ward (28 names would not fit on the
+    shapes themselves)."""
+    keys = ["locality", "ward_name"] if "locality" in wards else ["ward_name"]
+    order = wards.sort_values(keys)
+    size = 6.3
+    step = size * 1.2 / 72 / fig.get_figheight()
+    y = 0.655  # under the legend (five classes and two hatch keys at most), above the footer
+    fig.text(0.72, y, "Wards", fontsize=7.5, fontweight="bold", va="top", ha="left")
+    y -= step * 1.4
+    locality = None
+    for k, (_, row) in enumerate(order.iterrows(), start=1):
+        pt = row.geometry.representative_point()
+        ax.text(pt.x, pt.y, str(k), ha="center", va="center", fontsize=6.5, zorder=7,
+                bbox={**_LABEL_BOX, "pad": 0.15})  # fmt: skip
+        if "locality" in row and row["locality"] != locality:
+            locality = row["locality"]
+            fig.text(0.72, y, str(locality), fontsize=size, fontweight="bold", va="top")
+            y -= step
+        fig.text(0.725, y, f"{k:>2}  {row['ward_name']}", fontsize=size, va="top", ha="left")
+        y -= step
+
+
+def _shown(shares: Sequence[float]) -> list[float]:
+    """Shares as their labels show them (0.1%): a shape is coloured by the figure printed on it,
+    so every label of a map can share one precision and still match its colour."""
+    return [round(v, 3) if v is not None and math.isfinite(v) else v for v in shares]
+
+
+def _used_classes(low: Sequence[float], high: Sequence[float], classes: Classes) -> set[int]:
+    """The classes some shape is coloured with (exact figures, whose low equals high)."""
+    return {
+        classes.index(lo)
+        for lo, hi in zip(low, high, strict=True)
+        if lo is not None and math.isfinite(lo) and lo == hi
+    }
 
 
 def draw_small_multiples(
@@ -391,10 +461,17 @@ def draw_small_multiples(
         v
         for ind, _ in indicators
         for col in (f"{ind}_share_low", f"{ind}_share_high")
-        for v in localities[col].tolist()
+        for v in _shown(localities[col].tolist())
         if math.isfinite(v)
     ]
     classes = make_classes(shares, as_percent=True)
+    digits = share_digits(
+        [v for ind, _ in indicators for v in _shown(localities[f"{ind}_share"].tolist())]
+        if all(f"{ind}_share" in localities for ind, _ in indicators)
+        else [],
+        classes,
+    )
+    used: set[int] = set()
     n = len(indicators) + 1  # one panel is the key naming the localities
     cols = 4
     rows = math.ceil(n / cols)
@@ -411,18 +488,24 @@ def draw_small_multiples(
         if k < len(indicators):
             ind, label = indicators[k]
             faces, hatches, uncertain = _fill(
-                localities[f"{ind}_share_low"].tolist(),
-                localities[f"{ind}_share_high"].tolist(),
+                _shown(localities[f"{ind}_share_low"].tolist()),
+                _shown(localities[f"{ind}_share_high"].tolist()),
                 classes,
             )
             uncertain_any |= uncertain
+            used |= _used_classes(
+                _shown(localities[f"{ind}_share_low"].tolist()),
+                _shown(localities[f"{ind}_share_high"].tolist()),
+                classes,
+            )
             hidden_any |= SUPPRESSED_HATCH in hatches
             _draw_shapes(
                 ax, list(localities.geometry), faces, edge="none", width=0, hatches=hatches, z=1
             )
             for _, row in localities.iterrows() if len(localities) <= LABEL_LIMIT else ():
                 pt = row.geometry.representative_point()
-                ax.text(pt.x, pt.y, _value_text(row, ind, "share", classes, symbol), ha="center", va="center",
+                text = _value_text(row, ind, "share", classes, symbol, digits)
+                ax.text(pt.x, pt.y, text, ha="center", va="center",
                         fontsize=5.5, zorder=6, bbox=_LABEL_BOX)  # fmt: skip
             ax.set_title(label, fontsize=7.5, fontweight="bold", pad=2)
         else:
@@ -433,13 +516,17 @@ def draw_small_multiples(
                         fontsize=5, fontweight="bold", zorder=6, bbox=_LABEL_BOX)  # fmt: skip
             key = "Key: localities" if labelled else unlabelled_note(len(localities))
             ax.set_title(key, fontsize=7.5 if labelled else 5, fontweight="bold", pad=2, wrap=True)
+            _frame_axes(ax, localities.total_bounds, pad=0.02)
+            _scale_bar(ax, localities.total_bounds)
+            _north_arrow(ax)
+            continue
         _frame_axes(ax, localities.total_bounds, pad=0.02)
     legend_ax = fig.add_axes((0.03, bottom - 0.075, 0.94, 0.07))
     legend_ax.set_axis_off()
     from matplotlib.patches import Patch
 
     handles = [Patch(facecolor=c, edgecolor="#333333", linewidth=0.5, label=classes.label(i))
-               for i, c in enumerate(classes.colours)]  # fmt: skip
+               for i, c in enumerate(classes.colours) if i in used]  # fmt: skip
     if uncertain_any:
         handles.append(Patch(facecolor=UNCERTAIN_COLOUR, hatch="////", edgecolor="#333333",
                              linewidth=0.5, label="not shown exactly (suppressed cells)"))  # fmt: skip
@@ -470,5 +557,8 @@ def save(fig: Figure, fmt: str, dpi: int = 200) -> bytes:
                          "hatch.linewidth": 0.6, "pdf.fonttype": 42}):  # fmt: skip
         # zlib level 3: a quarter faster than the default 6 for flat-colour maps, ~10% larger.
         extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white", **extra)
+        from localitymap.renderers.safety import library_warnings_logged
+
+        with library_warnings_logged(f"{fmt} figure"):
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white", **extra)
     return buf.getvalue()

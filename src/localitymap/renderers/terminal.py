@@ -1,14 +1,20 @@
 """Rich tables for the terminal. Readable at 100 columns: indicators run down the page, localities
-across, and each cell holds the count over its share and rank."""
+across, and each cell holds the count over its share and rank.
+
+A figure is never cut or folded: numeric columns never wrap, and a table too wide for the
+terminal is split into bands of columns (each repeating the row labels) that fit. Text columns
+wrap between words only."""
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -21,12 +27,83 @@ if TYPE_CHECKING:
     from localitymap.errors import Report
 
 
+@dataclass
+class Column:
+    """A column of a :class:`Fitted` table: numeric columns never wrap."""
+
+    name: str
+    justify: str = "left"
+    numeric: bool = False
+    whole: bool = False  # short names (localities) kept on one line
+
+
+@dataclass
+class Fitted:
+    """A table that fits the console it is printed on. ``keys`` columns (row labels) repeat in
+    every band; the other ``columns`` go into as few bands as fit the width. ``sections`` are the
+    row indexes a rule goes above. Below ~25 columns nothing fits and rich wraps as it can."""
+
+    title: str
+    keys: list[Column]
+    columns: list[Column]
+    rows: list[list[RenderableType]]
+    sections: set[int] = field(default_factory=set)
+
+    def _table(self, cols: list[int], band: int, bands: int) -> Table:
+        title = self.title + (f" (part {band} of {bands})" if bands > 1 else "")
+        tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        every = [*range(len(self.keys)), *(len(self.keys) + c for c in cols)]
+        spec = [*self.keys, *(self.columns[c] for c in cols)]
+        for k, col in zip(every, spec, strict=True):
+            lines = [_plain(r[k]) for r in self.rows] + [col.name]
+            if col.numeric or col.whole:
+                widest = max(len(x) for cell in lines for x in cell.split("\n"))
+                tab.add_column(col.name, justify=col.justify, no_wrap=True, min_width=widest)  # type: ignore[arg-type]
+            else:
+                # Wrap between words, never inside one.
+                word = max((len(w) for cell in lines for w in cell.split()), default=4)
+                tab.add_column(col.name, justify=col.justify, overflow="fold", min_width=word)  # type: ignore[arg-type]
+        for i, row in enumerate(self.rows):
+            if i in self.sections:
+                tab.add_section()
+            tab.add_row(*(row[k] for k in every))
+        return tab
+
+    def tables(self, console: Console, options: ConsoleOptions) -> list[Table]:
+        """The bands for this console width: the fewest that each fit."""
+        n = len(self.columns)
+        for per in range(n, 0, -1):
+            count = -(-n // per)
+            size = -(-n // count)
+            bands = [list(range(b, min(n, b + size))) for b in range(0, n, size)]
+            tables = [self._table(cols, k, len(bands)) for k, cols in enumerate(bands, start=1)]
+            # Measured as if unbounded: rich clamps a measurement to the width it is given.
+            free = options.update_width(10_000)
+            if per == 1 or all(
+                Measurement.get(console, free, t).minimum <= options.max_width for t in tables
+            ):
+                return tables
+        return []  # no columns
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        tables = self.tables(console, options)
+        for k, t in enumerate(tables):
+            if k:
+                yield Text("")
+            yield t
+
+
+def _plain(cell: RenderableType) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
 #: Localities that fit across 100 terminal columns; above this the table runs down the page.
 WIDE_LIMIT = 7
 
 
 def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
-    """The rollup as one rich table (with caption) followed by the highest/second table.
+    """The rollup as one rich table (with caption) followed by the highest/second table; on a
+    narrow terminal the localities split into bands rather than any figure being cut.
 
     Up to :data:`WIDE_LIMIT` localities run across the page; more switch to a long layout (a
     row per indicator and locality, each authority's total after its localities where the
@@ -42,24 +119,23 @@ def rollup_table(table: pd.DataFrame, view: View = "all") -> Group:
     title = f"Locality demand: {attrs.get('scheme_name', '')}"
     if attrs.get("period"):
         title += f", {attrs['period']}"
-    tab = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-    tab.add_column("Indicator", min_width=10, max_width=20, overflow="fold")
-    for loc in localities:
-        # Two-line headers keep seven locality columns inside 100 terminal columns.
-        # min_width: on a narrow terminal cells wrap rather than the last column being cut off.
-        tab.add_column(loc.replace(" ", "\n", 1), justify="right", overflow="fold", min_width=7)
+    # Two-line headers keep seven locality columns inside 100 terminal columns.
+    cols = [Column(loc.replace(" ", "\n", 1), "right", numeric=True) for loc in localities]
+    body: list[list[RenderableType]] = []
+    sections = set()
     domain = None
     for label, cells in rows.items():
         row_domain = next(iter(cells.values()))["domain"]
         if domain is not None and row_domain != domain:
-            tab.add_section()
+            sections.add(len(body))
         domain = row_domain
-        tab.add_row(label, *(_cell(cells[loc], view) for loc in localities))
+        body.append([label, *(_cell(cells[loc], view) for loc in localities)])
+    fitted = Fitted(title, [Column("Indicator")], cols, body, sections)
     lines = caption(attrs)
     notes = Text("\n".join(lines), style="dim")
     if attrs.get("illustrative"):
         notes = Text.assemble((lines[0], "bold yellow"), ("\n" + "\n".join(lines[1:]), "dim"))
-    return Group(tab, notes, Text(""), leaders_table(leaders(table)))
+    return Group(fitted, notes, Text(""), leaders_table(leaders(table)))
 
 
 def long_rollup_table(table: pd.DataFrame, recs: list[dict[str, Any]], n_localities: int) -> Group:
@@ -132,31 +208,29 @@ def _cell(r: dict[str, Any], view: View) -> Text:
     return text
 
 
-def leaders_table(ld: pd.DataFrame) -> Table:
+def leaders_table(ld: pd.DataFrame) -> Fitted:
     """Highest and second-highest locality per indicator."""
     from localitymap.publication.cells import format_share
 
-    tab = Table(
-        title="Highest and second-highest locality",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        title_justify="left",
-    )
-    tab.add_column("Indicator", max_width=26)
-    tab.add_column("Highest")
-    tab.add_column("Share", justify="right")
-    tab.add_column("Second")
-    tab.add_column("Share", justify="right")
+    rows: list[list[RenderableType]] = []
     for r in ld.itertuples():
         flag = "" if r.certain else " (uncertain: suppressed cells)"
-        tab.add_row(
-            r.label,
-            f"{r.highest}{flag}",
-            format_share(r.highest_share, r.highest_share, 0),
-            r.second,
-            format_share(r.second_share, r.second_share, 0),
+        rows.append(
+            [
+                str(r.label),
+                f"{r.highest}{flag}",
+                format_share(r.highest_share, r.highest_share, 0),
+                str(r.second),
+                format_share(r.second_share, r.second_share, 0),
+            ]
         )
-    return tab
+    cols = [
+        Column("Highest"),
+        Column("Share", "right", numeric=True),
+        Column("Second"),
+        Column("Share", "right", numeric=True),
+    ]
+    return Fitted("Highest and second-highest locality", [Column("Indicator")], cols, rows)
 
 
 def problems_table(report: Report, title: str) -> Table:
@@ -232,36 +306,47 @@ _MARKS = {
 
 def rates_tables(table: pd.DataFrame) -> Group:
     """One small table per indicator: count, population, rate with 95% CI, and how each locality
-    compares with the rest of the borough at 95% and 99.8%."""
+    compares with the rest of the borough at 95% and 99.8%; split into bands on a narrow
+    terminal."""
     from localitymap.publication.cells import format_count
+    from localitymap.publication.report import rate_unit
 
     attrs = table.attrs
     parts: list[Any] = []
+    cols = [
+        Column("Count", "right", numeric=True),
+        Column("Population", "right", numeric=True),
+        Column("Rate", "right", numeric=True),
+        Column("95% CI", "right", numeric=True),
+        Column("vs rest (95%)"),
+        Column("vs rest (99.8%)"),
+    ]
     for label, grp in table.groupby("label", sort=False):
-        band = grp["denominator_band"].iloc[0]
-        measure = grp["measure"].iloc[0]
-        what = f"percentage of {band}" if measure == "%" else f"rate {measure} ({band})"
-        tab = Table(title=f"{label}: {what}", box=box.SIMPLE_HEAD,
-                    pad_edge=False, title_justify="left")  # fmt: skip
-        for name, justify in [("Locality", "left"), ("Count", "right"), ("Population", "right"),
-                              ("Rate", "right"), ("95% CI", "right"), ("vs rest (95%)", "left"),
-                              ("vs rest (99.8%)", "left")]:  # fmt: skip
-            tab.add_column(name, justify=justify)  # type: ignore[arg-type]
-        for r in grp.to_dict("records"):
+        recs = grp.to_dict("records")
+        unit = rate_unit(recs[0])
+        what = f"percentage ({unit})" if recs[0]["measure"] == "%" else f"rate {unit}"
+        rows: list[list[RenderableType]] = []
+        sections = set()
+        for r in recs:
             if r["is_total"]:
-                tab.add_section()
+                sections.add(len(rows))
             rate = _rate_text(r["rate"], r["rate_low"], r["rate_high"])
             ci = f"{_num(r['lcl_95'])}–{_num(r['ucl_95']) or '?'}"
-            tab.add_row(
-                r["locality"],
-                format_count(r["count_low"], r["count_high"]),
-                "" if r["denominator"] != r["denominator"] else f"{r['denominator']:,.0f}",
-                rate,
-                ci if rate else "",
-                _MARKS.get(r["vs_rest_95"], r["vs_rest_95"]),
-                _MARKS.get(r["vs_rest_998"], r["vs_rest_998"]),
+            rows.append(
+                [
+                    r["locality"],
+                    format_count(r["count_low"], r["count_high"]),
+                    "" if r["denominator"] != r["denominator"] else f"{r['denominator']:,.0f}",
+                    rate,
+                    ci if rate else "",
+                    _MARKS.get(r["vs_rest_95"], r["vs_rest_95"]),
+                    _MARKS.get(r["vs_rest_998"], r["vs_rest_998"]),
+                ]
             )
-        parts += [tab, Text("")]
+        parts += [
+            Fitted(f"{label}: {what}", [Column("Locality", whole=True)], cols, rows, sections),
+            Text(""),
+        ]
     lines = caption(attrs)
     parts.append(Text("\n".join([*lines, rates_notes(table)]), style="dim"))
     return Group(*parts)

@@ -49,6 +49,9 @@ def load_weights(id_or_path: str | Path) -> dict[str, float]:
         raise InputError(
             f"weights {str(id_or_path)!r} not found", hint=f"use {known} or a CSV file path"
         )
+    from localitymap.inputs.files import note_input
+
+    note_input(path)  # so no output of this run is written over it
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     if not rows or not {"indicator", "weight"} <= set(rows[0]):

@@ -1,14 +1,8 @@
-"""Funnel plots as a library call: rates (or percentages) of localities or wards against their
+"""Funnel plots' figures: rates (or percentages) of localities or wards against their
 population, with the limits Fingertips draws at 95% and 99.8% around the borough value: Poisson
 prediction limits for rates, binomial limits for proportions (see
-:func:`localitymap.statistics.methods.funnel_limits`). :func:`funnel_table` gives the figures.
-
->>> from localitymap import read_indicators, load_scheme, rollup
->>> from localitymap.statistics.rates import add_rates, read_population
->>> data, scheme, pop = read_indicators(), load_scheme("icn6"), read_population()
->>> table = add_rates(rollup(data, scheme), data, scheme, pop)
->>> render_funnel(table, data, pop, "cp_plans", fmt="svg")[:5]
-b'<?xml'
+:func:`localitymap.statistics.methods.funnel_limits`). :func:`funnel_table` gives the figures;
+drawing is :func:`localitymap.renderers.figures.render_funnel`.
 """
 
 from __future__ import annotations
@@ -64,13 +58,17 @@ def _table_position(rate_low: float, rate_high: float, lower: float, upper: floa
 
 def funnel_points(
     table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str,
-    level: Literal["locality", "ward"] = "locality",
+    level: Literal["locality", "ward"] = "locality", *, ward_values: pd.DataFrame | None = None,
 ) -> tuple[list[dict[str, Any]], float, str, float]:  # fmt: skip
     """The points to plot, the borough value (per multiplier, or %), the band and the multiplier.
 
     Each point carries ``expected`` (the count at the borough value for its population), its
     limits at 95% and 99.8% (``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``, in the
     plotted measure) and ``position`` (higher / lower / similar at 95%).
+
+    Ward points come from ``ward_values`` (the exercise's published ward figures) when given: a
+    ward whose count is hidden is left out, since its rate would give the count away; so is a
+    locality whose count is suppressed.
     """
     from localitymap.statistics.methods import funnel_limits
     from localitymap.statistics.rates import ward_rates
@@ -86,13 +84,16 @@ def funnel_points(
                          hint="check the indicator's denominator and suppressed cells")  # fmt: skip
     borough = total["rate"] / per
     if level == "ward":
-        wr = ward_rates(data, population, ind.id, band, per)
+        wr = ward_rates(data, population, ind.id, band, per, values=ward_values)
         raw = [{"name": r["ward_name"], "denominator": r["denominator"], "rate_low": r["rate_low"],
-                "rate_high": r["rate_high"]} for r in wr.to_dict("records")]  # fmt: skip
+                "rate_high": r["rate_high"], "count_low": r["low"], "count_high": r["high"]}
+               for r in wr.to_dict("records") if r["low"] == r["low"]]  # fmt: skip
     else:
         body = rows[~rows["is_total"] & rows["locality"].ne(UNASSIGNED)]
         raw = [{"name": r["locality"], "denominator": r["denominator"], "rate_low": r["rate_low"],
-                "rate_high": r["rate_high"]} for r in body.to_dict("records")]  # fmt: skip
+                "rate_high": r["rate_high"], "count_low": r["count_low"],
+                "count_high": r["count_high"]}
+               for r in body.to_dict("records") if r.get("disclosure") != "suppressed"]  # fmt: skip
     dens = [float(p["denominator"]) for p in raw]
     limits = {
         suffix: funnel_limits(borough, dens, lvl, per, proportion=proportion)
@@ -108,19 +109,17 @@ def funnel_points(
 
 def funnel_table(
     table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str,
-    level: Literal["locality", "ward"] = "locality",
+    level: Literal["locality", "ward"] = "locality", *, ward_values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:  # fmt: skip
-    """The funnel's figures, one row per point: population, expected count, the four limits and
-    the position at 95% and 99.8% (``above`` / ``below`` / ``within``; ``uncertain`` where a
-    suppressed range crosses a limit). ``attrs["method"]`` names the limits.
+    """The figures behind a funnel plot, one row per point: population, the published count and
+    the plotted value, the count expected at the borough value, the four limits and the position
+    at 95% and 99.8% (``above`` / ``below`` / ``within``; ``uncertain`` where a range crosses a
+    limit). ``attrs["method"]`` names the limits. Points whose count is suppressed are not drawn
+    and not listed.
 
-    No counts: the limits and positions are what the chart shows, and a count beside its
-    population would undo disclosure control.
-
-    >>> from localitymap import read_indicators, load_scheme, rollup
-    >>> from localitymap.statistics.rates import add_rates, read_population
-    >>> data, scheme, pop = read_indicators(period="2019-02"), load_scheme("icn6"), read_population()
-    >>> t = funnel_table(add_rates(rollup(data, scheme), data, scheme, pop), data, pop, "neet")
+    >>> from localitymap.exercise import Exercise
+    >>> ex = Exercise(scheme="icn6", period="2019-02")
+    >>> t = funnel_table(ex.table(rates=True), ex.data, ex.population, "neet")
     >>> t.set_index("name").loc["South East", ["position_95", "position_998"]].tolist()
     ['above', 'above']
     """
@@ -128,65 +127,33 @@ def funnel_table(
 
     ind = find_indicator(data.indicators, indicator)
     proportion = ind.statistic == "proportion"
-    points, _, band, per = funnel_points(table, data, population, indicator, level)
+    points, borough_value, band, per = funnel_points(
+        table, data, population, indicator, level, ward_values=ward_values
+    )
     measure = "%" if proportion else f"per {per:,.0f}"
-    rows = [
-        {
-            "indicator": ind.id, "name": p["name"], "population": p["denominator"],
-            "population_band": band, "expected": p["expected"], "measure": measure,
-            "lower_95": p["lower_95"], "upper_95": p["upper_95"],
-            "lower_998": p["lower_998"], "upper_998": p["upper_998"],
-            "position_95": _table_position(p["rate_low"], p["rate_high"], p["lower_95"], p["upper_95"]),
-            "position_998": _table_position(
-                p["rate_low"], p["rate_high"], p["lower_998"], p["upper_998"]),
-            "method": funnel_method(proportion),
-        }
-        for p in points
-    ]  # fmt: skip
+    rows = []
+    for p in points:
+        exact = p["count_low"] == p["count_high"]
+        rows.append(
+            {
+                "indicator": ind.id, "name": p["name"], "population": p["denominator"],
+                "population_band": band,
+                "count": p["count_low"] if exact else math.nan,
+                "value": p["rate_low"] if exact else math.nan, "measure": measure,
+                "expected": p["expected"],
+                "lower_95": p["lower_95"], "upper_95": p["upper_95"],
+                "lower_998": p["lower_998"], "upper_998": p["upper_998"],
+                "position_95": _table_position(p["rate_low"], p["rate_high"], p["lower_95"], p["upper_95"]),
+                "position_998": _table_position(
+                    p["rate_low"], p["rate_high"], p["lower_998"], p["upper_998"]),
+                "method": funnel_method(proportion),
+            }
+        )  # fmt: skip
     out = pd.DataFrame(rows)
     out.attrs["method"] = funnel_method(proportion)
+    what = "percentage" if proportion else f"rate per {per:,.0f}"
+    out.attrs["caption"] = [
+        f"Funnel plot figures: {ind.label}, {what} {band_words(band)} by {level}; borough value "
+        f"{borough_value:.1f}. {funnel_method(proportion)}."
+    ]
     return out
-
-
-def render_funnel(
-    table: pd.DataFrame, data: IndicatorData, population: pd.DataFrame, indicator: str, *,
-    level: Literal["locality", "ward"] = "locality", fmt: str = "png", dpi: int = 200,
-) -> bytes:  # fmt: skip
-    """A funnel plot of one indicator as PNG/SVG/PDF bytes. ``table`` must carry rates."""
-    from localitymap.renderers.charts import draw_funnel
-    from localitymap.renderers.figures import footer_lines_plain
-    from localitymap.renderers.maps import period_label, save
-    from localitymap.statistics.methods import funnel_limits
-
-    if "rate" not in table.columns:
-        raise InputError(
-            "a funnel plot needs rates", hint="add them with localitymap.statistics.rates.add_rates"
-        )
-    points, borough_rate, band, per = funnel_points(table, data, population, indicator, level)
-    ind = find_indicator(data.indicators, indicator)
-    proportion = ind.statistic == "proportion"
-    dens = [p["denominator"] for p in points]
-    lo_x, hi_x = min(dens) * 0.7, max(dens) * 1.3
-    grid = [lo_x * (hi_x / lo_x) ** (k / 199) for k in range(200)]
-    limits = {
-        lvl: funnel_limits(borough_rate / per, grid, lvl, per, proportion=proportion)
-        for lvl in (0.95, 0.998)
-    }
-    period = period_label(str(table.attrs.get("period") or ""))
-    label_all = level == "locality" and len(points) <= LABEL_ALL_UP_TO
-    named = ""
-    if not label_all:
-        named = f" Named: {level}s outside the 95% limits"
-        named += f" ({len(points)} points, too many to name all)." if level == "locality" else "."
-    what = "percentage" if proportion else "rate"
-    fig = draw_funnel(
-        points, borough_rate, limits, grid,
-        title=f"{ind.label}: {what} by {level}{', ' + period if period else ''}",
-        subtitle=f"{table.attrs.get('scheme_name', '')}. {funnel_method(proportion)}, around the "
-        f"borough {what}." + named,
-        x_label=f"Population ({band_words(band)})",
-        y_label="Percent" if proportion else f"Rate per {per:,.0f}",
-        footer=footer_lines_plain(table), illustrative=bool(table.attrs.get("illustrative")),
-        label_all=label_all,
-    )  # fmt: skip
-    return save(fig, fmt, dpi=dpi)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from localitymap.errors import Report
 from localitymap.inputs.indicators import IndicatorData, validate_indicators
 from localitymap.inputs.wards import WardRegister, load_register
-from localitymap.model.rollup import UNASSIGNED
+from localitymap.model.rollup import UNASSIGNED, public_name
 from localitymap.paths import data_dir, display_path
 from localitymap.statistics.methods import (
     BYAR_FROM,
@@ -200,7 +200,7 @@ def add_rates(
             "denominators": {
                 ind: band for ind, band in bands.items() if band in population.columns
             },
-            "population_source": population.attrs.get("source", ""),
+            "population_source": public_name(population.attrs.get("source", "")),
             "no_denominator": missing,
         }
     )
@@ -249,9 +249,13 @@ def ward_rates(
     indicator: str,
     band: str,
     multiplier: float = MULTIPLIER,
+    *,
+    values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Each ward's rate for one indicator (``rate_low``/``rate_high`` where suppressed)."""
-    v = data.values[data.values["indicator"] == indicator].set_index("ward_code")
+    """Each ward's rate for one indicator (``rate_low``/``rate_high`` where suppressed), from
+    ``values`` (published ward figures) when given, else the data as read."""
+    v = data.values if values is None else values
+    v = v[v["indicator"] == indicator].set_index("ward_code")
     pop = population[band].reindex(v.index)
     out = v[["ward_name", "low", "high"]].copy()
     out["denominator"] = pop

@@ -29,6 +29,7 @@ COMPARE_COLUMNS = [
     "count_before", "count_after", "change", "change_low", "change_high", "change_pct",
     "share_before", "share_after", "share_change_pp", "rank_before", "rank_after", "rank_change",
     "direction", "rate_before", "rate_after", "ci_change", "trend",
+    "disclosure_before", "disclosure_after",
 ]  # fmt: skip
 
 
@@ -104,6 +105,7 @@ def compare(
         "rate_before": np.where(both, col(rb, "rate"), nan),
         "rate_after": np.where(both, col(ra, "rate"), nan),
         "ci_change": _ci_changes(rb, ra, both, before, after),
+        "disclosure_before": _disclosure(rb, in_b), "disclosure_after": _disclosure(ra, in_a),
     })  # fmt: skip
     verdicts = trends(history or [before, after])
     out["trend"] = [verdicts.get(k, "cannot be calculated") for k in index]
@@ -124,9 +126,23 @@ def compare(
             "only_before": sorted(set(before["indicator"]) - set(after["indicator"])),
             "only_after": sorted(set(after["indicator"]) - set(before["indicator"])),
             "trend_periods": len(history or [before, after]),
+            "disclosure_policy": after.attrs.get("disclosure_policy", "none"),
+            "disclosure_statement": after.attrs.get("disclosure_statement", ""),
+            "disclosure_symbol": after.attrs.get("disclosure_symbol", ""),
         }
     )
     return out
+
+
+def _disclosure(frame: pd.DataFrame, present: Any) -> Any:
+    """Each row's published status in one period ("" where the period lacks the row)."""
+    import numpy as np
+
+    status = frame["disclosure"] if "disclosure" in frame.columns else None
+    shown = np.full(len(frame), "shown", dtype=object)
+    if status is not None:
+        shown = status.fillna("shown").to_numpy(dtype=object)
+    return np.where(present, shown, "")
 
 
 def trends(tables: list[pd.DataFrame]) -> dict[tuple[str, str], str]:
