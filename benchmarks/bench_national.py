@@ -80,9 +80,8 @@ def ours_rates(x: dict[str, Any]) -> Any:
 
 
 def ours_compare(x: dict[str, Any]) -> Any:
-    from localitymap.model.compare import compare
-
     from localitymap.model.rollup import rollup
+    from localitymap.statistics.compare import compare
 
     tables = [rollup(d, x["scheme"]) for d in x["data"]]
     return compare(tables[0], tables[-1], tables)

@@ -100,3 +100,21 @@ def test_crowded_maps_are_unlabelled_and_say_so():
     few = draw_map(loc.iloc[:5], loc.iloc[:5][["geometry"]], "x", "X", footer=[],
                    illustrative=False)  # fmt: skip
     assert any(t.get_text().startswith("Place 0") for ax in few.axes for t in ax.texts)
+
+
+def test_a_shared_name_beside_its_own_code_is_accepted(region, tmp_path):
+    _, reg, _, _ = region
+    abbey = reg.codes[reg.names.index("Abbey")]
+    other = next(
+        c for c, n in zip(reg.codes, reg.names, strict=True) if n == "Abbey" and c != abbey
+    )
+    good = tmp_path / "good.csv"
+    good.write_text(f"ward_code,ward_name,x\n{abbey},Abbey,3\n")
+    data = read_indicators(good, register=reg)
+    assert data.values["ward_code"].tolist() == [abbey]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"ward_code,ward_name,x\n{abbey},Ward 00001,3\n")
+    with pytest.raises(InvalidInput) as info:
+        read_indicators(bad, register=reg)
+    assert "but the row names" in info.value.report.errors[0].message
+    assert reg.is_name_of("abbey", other) and not reg.is_name_of("Ward 00001", abbey)

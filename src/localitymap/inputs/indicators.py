@@ -737,7 +737,8 @@ def _parse_table(
             continue
         if code_text and name_text:
             by_name = register.match(name_text)
-            if by_name != code:
+            # A name several authorities use matches no ward alone, but is still this ward's.
+            if by_name != code and not register.is_name_of(name_text, code):
                 named = f"{name_text!r}" + (
                     f" ({by_name})" if by_name else " (not a current ward name)"
                 )

@@ -110,6 +110,15 @@ class WardRegister:
             return {self.lad_code: self.lad_name}
         return dict(self.ward_lads)
 
+    def is_name_of(self, name: str, code: str) -> bool:
+        """True when ``name`` is the register name of ward ``code`` (spelling folded), even
+        where other authorities have a ward of that name.
+
+        >>> load_register().is_name_of("FAIRFIELD", "E05011468")
+        True
+        """
+        return code in self and normalise_name(name) == normalise_name(self.name_of(code))
+
     def authority_of(self, code: str) -> str:
         """The authority code of a ward."""
         if not self.ward_lads:

@@ -248,6 +248,7 @@ def build_report(
     glossary = abbreviations_in([doc_title, *labels])
     if glossary:
         summary.insert(0, Paragraph(abbreviation_sentence(glossary)))
+    _last_grid[:] = [None, None]  # hold no table once the report is built
     return Document(
         doc_title, subtitle, status, warning, sections, notes, public, symbol, about, glossary
     )
@@ -301,6 +302,7 @@ def rollup_tables(table: pd.DataFrame) -> list[Table]:
     ]
     if "rate" in table.columns:
         parts.append(("Rate by locality", _rates(table)))
+    _last_grid[:] = [None, None]  # hold no table once the tables are built
     return [Table(caption=f"Table {k}: {c}", **kw) for k, (c, kw) in enumerate(parts, start=1)]
 
 
@@ -365,11 +367,20 @@ def _number(x: object) -> float | None:
     return None if _missing(x) else float(x)  # type: ignore[arg-type]
 
 
+#: The last table's grid: counts, shares, ranks and rates tables read the same records, and
+#: formatting them is a pass over the whole rollup (tens of thousands of rows nationally).
+_last_grid: list[Any] = [None, None]
+
+
 def _grid(table: pd.DataFrame) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
     """Localities in order, and each indicator's records with their display texts
     (:func:`~localitymap.publication.tables.cell_records`, so the report reads like every other output)."""
+    if _last_grid[0] is table:
+        return _last_grid[1]  # type: ignore[no-any-return]
     localities, rows = grid(cell_records(table))
-    return localities, {label: list(cells.values()) for label, cells in rows.items()}
+    result = localities, {label: list(cells.values()) for label, cells in rows.items()}
+    _last_grid[:] = [table, result]
+    return result
 
 
 def _counts(table: pd.DataFrame) -> dict[str, Any]:
