@@ -37,7 +37,6 @@ from localitymap.inputs.exercise_file import (
     find_exercise_file,
     read_exercise,
 )
-from localitymap.publication.cells import NOT_FOR_PUBLICATION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -320,13 +319,9 @@ class Exercise:
 
     def status_line(self) -> str:
         """The sentence every output carries about whether it may be published."""
-        if not self.public:
-            return NOT_FOR_PUBLICATION
-        p = self.policy
-        return (
-            f"For general release. Small numbers are suppressed to protect children's privacy "
-            f"({p.title}; shown as {p.symbol})."
-        )
+        from localitymap.publication.disclosure import publication_status
+
+        return publication_status(self.policy)
 
     def findings(self, *, rates: bool = True) -> list[str]:
         """The plain-English findings, from the publishable view."""

@@ -246,7 +246,7 @@ def build_dashboard(
     """The dashboard for public rollups with rates, one per period, oldest first (the last is
     the latest). ``benchmarks`` is :func:`localitymap.statistics.benchmark.benchmark`'s table."""
     from localitymap.publication.cells import period_label
-    from localitymap.publication.disclosure import statement
+    from localitymap.publication.disclosure import publication_status, statement
 
     if not tables:
         raise ValueError("build_dashboard needs at least one period's table")
@@ -320,7 +320,7 @@ def build_dashboard(
             )
         )
     authority = str(a.get("authority_name") or a.get("authority", "")).split(" (")[0]
-    status = _status(policy)
+    status = publication_status(policy)
     warning = (
         "ILLUSTRATIVE DATA: the locality figures are invented for demonstration and are not real "
         "children's-services data. Do not quote them. The published benchmarks are real."
@@ -366,20 +366,6 @@ def exercise_context(ex: Exercise, authority: str | None = None) -> tuple[pd.Dat
     reg = ex.register
     candidates = [authority, ex.settings.authority, reg.lad_code, reg.lad_name]
     return authority_context(load_benchmarks(), candidates, ex.catalogue)
-
-
-def _status(policy: str) -> str:
-    """The exercise's status sentence, worded as every other output words it."""
-    from localitymap.publication.cells import NOT_FOR_PUBLICATION
-    from localitymap.publication.disclosure import get_policy
-
-    p = get_policy(policy)
-    if not p.public:
-        return NOT_FOR_PUBLICATION
-    return (
-        "For general release. Small numbers are suppressed to protect children's privacy "
-        f"({p.title}; shown as {p.symbol})."
-    )
 
 
 def _notes(

@@ -113,6 +113,23 @@ def get_policy(policy: Policy | str) -> Policy:
         ) from None
 
 
+def publication_status(policy: Policy | str) -> str:
+    """The sentence every output carries about whether it may be published.
+
+    >>> publication_status("none").split(":")[0]
+    'NOT FOR PUBLICATION'
+    """
+    from localitymap.publication.cells import NOT_FOR_PUBLICATION
+
+    p = get_policy(policy)
+    if not p.public:
+        return NOT_FOR_PUBLICATION
+    return (
+        "For general release. Small numbers are suppressed to protect children's privacy "
+        f"({p.title}; shown as {p.symbol})."
+    )
+
+
 def statement(policy: Policy | str) -> str:
     """The sentence every output carries about its disclosure control."""
     p = get_policy(policy)

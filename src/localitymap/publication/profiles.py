@@ -173,9 +173,9 @@ def build_profiles(
     sections.append(
         Section("Data sources, methods and notes", [Paragraph(x, "bullet") for x in notes])
     )
-    from localitymap.publication.dashboard import _status
+    from localitymap.publication.disclosure import publication_status
 
-    status = _status(policy)
+    status = publication_status(policy)
     warning = (
         "ILLUSTRATIVE DATA: the figures in these profiles are invented for demonstration and are "
         "not real children's-services data. Do not quote them. Population and published "

@@ -167,7 +167,7 @@ def build_report(
     ``[publication]`` table (the table's ``publication`` attribute)."""
     from localitymap.model.rollup import leaders
     from localitymap.publication.cells import period_label
-    from localitymap.publication.disclosure import public_wards, statement
+    from localitymap.publication.disclosure import public_wards, publication_status, statement
     from localitymap.publication.findings import findings
 
     a = table.attrs
@@ -177,12 +177,7 @@ def build_report(
     authority = str(a.get("authority_name") or a.get("authority", "")).split(" (")[0]
     doc_title = title or f"Children's services demand by locality: {authority}"
     subtitle = f"{a.get('scheme_name')}" + (f", {period}" if period else "")
-    status = (
-        "For general release. Small numbers are suppressed to protect children's privacy "
-        f"({protection.policy.title}; shown as {symbol})."
-        if public and protection
-        else "NOT FOR PUBLICATION: no disclosure control has been applied. Internal use only."
-    )
+    status = publication_status(protection.policy if protection else "none")
     warning = (
         "ILLUSTRATIVE DATA: the figures in this report are invented for demonstration and are "
         "not real children's-services data. Do not quote them."
