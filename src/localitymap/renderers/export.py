@@ -209,37 +209,6 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     )
 
 
-def new_workbook(title: str, lines: list[str], illustrative: bool) -> Any:
-    """A workbook whose first sheet is a Cover: title, the caption lines (the data warning first
-    and in bold red when the data is illustrative) and the tool version."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    cover = wb.active
-    cover.title = "Cover"
-    cover["A1"] = title
-    cover["A1"].font = Font(bold=True, size=14)
-    for i, line in enumerate([*lines, f"Produced by localitymap {__version__}."], start=3):
-        cover.cell(row=i, column=1, value=line or None)
-        if i == 3 and illustrative:
-            cover.cell(row=i, column=1).font = Font(bold=True, color="9C0006")
-    cover.column_dimensions["A"].width = 110
-    return wb
-
-
-def add_data_sheet(wb: Any, name: str, frame: pd.DataFrame) -> None:
-    """One tidy table on its own sheet: header row bold and frozen, unknown values empty."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(name)
-    ws.append(list(frame.columns))
-    for rec in frame.itertuples(index=False):
-        ws.append([_jsonable(v) for v in rec])
-    _style_table_sheet(ws, Font, get_column_letter)
-
-
 def workbook_bytes(wb: Any) -> bytes:
     """The workbook as bytes, with fixed document and entry times so equal inputs give equal files,
     and every text cell stored as text (never a formula: see :mod:`localitymap.renderers.safety`)."""
@@ -276,15 +245,6 @@ def fixed_zip_times(data: bytes) -> bytes:
                 )
             dst.writestr(fixed, payload)
     return out.getvalue()
-
-
-def _style_table_sheet(ws: Any, font: Any, letter: Any) -> None:
-    for cell in ws[1]:
-        cell.font = font(bold=True)
-    ws.freeze_panes = "B2"
-    for i, col in enumerate(ws.iter_cols(min_row=1, max_row=ws.max_row), start=1):
-        width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
-        ws.column_dimensions[letter(i)].width = min(max(10, width + 2), 48)
 
 
 def render(table: pd.DataFrame, fmt: str, view: View = "all") -> str | bytes:
