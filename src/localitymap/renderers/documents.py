@@ -364,11 +364,9 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
     parts.append("</w:tr>")
     for cells in table.rows:
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        if len(cells) != len(twips):
-            raise ValueError(f"a row of {len(cells)} cells in a table of {len(twips)} columns")
-        for k, c in enumerate(cells):
+        for k, (c, cell_start) in enumerate(zip(cells, tc, strict=True)):
             style = text if k == 0 or (c.kind == "text" and not _numeric_text(c)) else number
-            parts.append(f'{tc[k]}{style}"/></w:pPr>{_runs(c.text)}{end}')
+            parts.append(f'{cell_start}{style}"/></w:pPr>{_runs(c.text)}{end}')
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     d.element.body._insert_tbl(parse_xml("".join(parts)))
