@@ -187,3 +187,15 @@ def test_findings_summarise_many_significantly_higher_localities(region):
     assert f"{strongly:,} of them also at the 99.8% level" in summary
     top = body[body.vs_rest_95 == "higher"].groupby("locality").size().max()
     assert f"({top})" in summary
+
+
+def test_a_regional_report_has_no_single_authoritys_benchmark_table(region):
+    from localitymap.publication.report import Table, build_report
+    from localitymap.statistics.rates import add_rates, read_population
+
+    n, reg, data, table = region
+    scheme = load_scheme(n.scheme, reg)
+    rated = add_rates(table, data, scheme, read_population(n.population, register=reg))
+    doc = build_report(rated, data, scheme, None)
+    assert "Published benchmarks" not in [s.title for s in doc.sections]
+    assert all(b.rows for s in doc.sections for b in s.blocks if isinstance(b, Table))

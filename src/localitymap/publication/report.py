@@ -357,9 +357,13 @@ def _published_context(table: pd.DataFrame, data: IndicatorData) -> dict[str, An
     from localitymap.statistics.benchmark import authority_context
 
     a, reg = table.attrs, data.register
+    if len(reg.authorities) > 1:  # one authority's published figures say nothing of a region
+        return None
     names = [a.get("authority_name"), reg.lad_code, reg.lad_name]
     bench, _ = authority_context(load_benchmarks(), names, data.indicators)
-    return report_table_parts(table, bench) if bench is not None else None
+    if bench is None or bench.empty:  # no indicator has a published measure
+        return None
+    return report_table_parts(table, bench)
 
 
 def _hidden_note(table: pd.DataFrame, symbol: str) -> str:
