@@ -199,3 +199,91 @@ def test_a_regional_report_has_no_single_authoritys_benchmark_table(region):
     doc = build_report(rated, data, scheme, None)
     assert "Published benchmarks" not in [s.title for s in doc.sections]
     assert all(b.rows for s in doc.sections for b in s.blocks if isinstance(b, Table))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 5), st.booleans()),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_shares_and_ranks_within_an_authority_match_their_definition(rows):
+    """Against competition_ranks per authority, and share bounds by their definition: the
+    locality as small (large) as it can be against the rest of its authority as large (small)."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from localitymap.model.rollup import add_within_authority, competition_ranks
+
+    t = pd.DataFrame({
+        "indicator": "a", "locality": [f"L{k}" for k in range(len(rows))],
+        "authority": [f"A{a}" for a, *_ in rows], "is_total": False,
+        "count_low": [float(lo) for _, lo, _, _ in rows],
+        "count_high": [np.nan if unb else float(lo + w) for _, lo, w, unb in rows],
+    })  # fmt: skip
+    add_within_authority(t)
+    for _, grp in t.groupby("authority"):
+        lo, hi = grp["count_low"].to_numpy(), grp["count_high"].to_numpy()
+        rank, best, worst = competition_ranks(lo[None, :], hi[None, :])
+        assert grp["authority_rank"].tolist() == rank[0].tolist()
+        assert grp["authority_rank_best"].tolist() == best[0].tolist()
+        assert grp["authority_rank_worst"].tolist() == worst[0].tolist()
+        his = np.nan_to_num(hi, nan=math.inf)
+        for k in range(len(grp)):
+            rest_hi, rest_lo = np.delete(his, k).sum(), np.delete(lo, k).sum()
+            if his.sum() == 0:
+                assert math.isnan(grp["authority_share_low"].iat[k])
+                continue
+            # 0/0 (nothing here, and nothing possible elsewhere) gives the widest bounds.
+            want_lo = lo[k] / (lo[k] + rest_hi) if lo[k] + rest_hi else 0.0
+            want_hi = (
+                1.0 if math.isinf(his[k]) or not his[k] + rest_lo else his[k] / (his[k] + rest_lo)
+            )
+            assert grp["authority_share_low"].iat[k] == pytest.approx(want_lo)
+            assert grp["authority_share_high"].iat[k] == pytest.approx(want_hi)
+
+
+def test_a_regions_published_table_ranks_within_each_authority_from_published_figures(region):
+    from localitymap.publication.disclosure import protect, public_table
+    from localitymap.renderers.export import to_csv
+
+    _, _, _, table = region
+    # One small locality figure (its total adjusted), so that the policy hides something.
+    table = table.copy()
+    first = table.index[~table["is_total"] & (table["authority"] != "several authorities")][0]
+    ind = table.at[first, "indicator"]
+    drop = table.at[first, "count_low"] - 2
+    total = table.index[table["is_total"] & (table["indicator"] == ind)][0]
+    for col in ("count_low", "count_high", "count"):
+        table.at[first, col] -= drop
+        table.at[total, col] -= drop
+    pub = public_table(table, protect(table, "threshold5"))
+    hidden = pub["disclosure"] == "suppressed"
+    assert hidden.any()
+    assert pub.loc[hidden, "authority_share_low"].isna().all()
+    assert pub.loc[hidden, "authority_rank"].isna().all()
+    body = ~table["is_total"] & (table["authority"] != "several authorities")
+    raw = table[body]
+    true_share = raw["count_low"] / raw.groupby(["indicator", "authority"])["count_low"].transform(
+        "sum"
+    )
+    shown = body & ~hidden
+    # The true share lies within the published bounds of every shown locality.
+    assert (pub.loc[shown, "authority_share_low"] <= true_share[shown] + 1e-12).all()
+    assert (pub.loc[shown, "authority_share_high"] >= true_share[shown] - 1e-12).all()
+    # ...and a shown locality beside a hidden one in its authority cannot have an exact share.
+    beside = pub[shown].merge(
+        pub[hidden & body][["indicator", "authority"]].drop_duplicates(),
+        on=["indicator", "authority"],
+    )
+    assert len(beside) and (beside["authority_share_low"] < beside["authority_share_high"]).all()
+    header = next(line for line in to_csv(pub).splitlines() if not line.startswith("#"))
+    assert "authority,authority_share_low,authority_share_high,authority_rank" in header

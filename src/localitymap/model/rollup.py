@@ -32,6 +32,17 @@ UNASSIGNED = "Unassigned"
 SEVERAL = "several authorities"
 ALL_AUTHORITIES = "all authorities"
 
+#: What a rollup of several authorities adds: each locality's authority, its share of that
+#: authority's total and its rank within the authority, as bounds (see :func:`within_authority`).
+AUTHORITY_COLUMNS = [
+    "authority",
+    "authority_share_low",
+    "authority_share_high",
+    "authority_rank",
+    "authority_rank_best",
+    "authority_rank_worst",
+]
+
 COLUMNS = [
     "indicator",
     "label",
@@ -183,6 +194,7 @@ def rollup(
             else SEVERAL for loc in localities
         ]  # fmt: skip
         out.insert(4, "authority", np.tile([*name_of_loc, ALL_AUTHORITIES], n_ind))
+        add_within_authority(out)
     out.attrs.update(_metadata(data, scheme, absent))
     log.info(
         "rolled up %d indicator(s) from %d ward(s) into %d localities of %s",
@@ -246,6 +258,80 @@ def competition_ranks(
     # A locality is never above itself except where its upper bound exceeds its own lower bound.
     worst -= (hi > low).astype(int)
     return rank, best, worst
+
+
+def add_within_authority(
+    table: pd.DataFrame, low: np.ndarray | None = None, high: np.ndarray | None = None
+) -> None:
+    """Add (in place) each locality's share of its authority's total and its rank within the
+    authority (1 = highest; ties share a rank), as bounds, from counts between ``low`` and
+    ``high`` (default: the table's ``count_low``/``count_high``; NaN high = unbounded). The
+    authority's total is the sum of its localities. Empty for the totals, for localities whose
+    wards span authorities and for unassigned wards.
+
+    Regional and national analysts compare a locality with the rest of its own authority as
+    well as with the whole country: the shares and ranks of the whole table answer the second.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"indicator": ["a"] * 4, "locality": ["N", "S", "E", "Borough total"],
+    ...     "authority": ["X", "X", "Y", ALL_AUTHORITIES], "is_total": [False, False, False, True],
+    ...     "count_low": [30.0, 10, 5, 45], "count_high": [30.0, 10, 5, 45]})
+    >>> add_within_authority(t)
+    >>> t["authority_share_low"].round(2).tolist(), t["authority_rank"].tolist()
+    ([0.75, 0.25, 1.0, nan], [1, 2, 1, <NA>])
+    """
+    import numpy as np
+    import pandas as pd
+
+    lo = table["count_low"].to_numpy(dtype=float) if low is None else np.asarray(low, float)
+    hi = table["count_high"].to_numpy(dtype=float) if high is None else np.asarray(high, float)
+    auth = table["authority"].astype(str).to_numpy()
+    use = (
+        ~table["is_total"].to_numpy(dtype=bool)
+        & (auth != SEVERAL)
+        & (table["locality"].astype(str).to_numpy() != UNASSIGNED)
+        & ~np.isnan(lo)
+    )
+    # One group per indicator and authority, numbered 0..g-1.
+    keys = pd.MultiIndex.from_arrays([table["indicator"].to_numpy()[use], auth[use]])
+    group, _ = pd.factorize(keys)
+    x, h = lo[use], hi[use]
+    unbounded = np.isnan(h)
+    h0 = np.nan_to_num(h)
+    g_low = np.bincount(group, weights=x)
+    g_high = np.bincount(group, weights=h0)
+    g_unbounded = np.bincount(group, weights=unbounded.astype(float))
+    rest_high = np.where(g_unbounded[group] - unbounded > 0, np.inf, g_high[group] - h0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # As small (large) as it can be against the rest of its authority as large (small);
+        # 0/0 gives the widest bounds, as the rollup's own shares do.
+        s_low = np.nan_to_num(x / (x + rest_high), nan=0.0)
+        s_high = np.where(unbounded, 1.0, np.nan_to_num(h / (h + g_low[group] - x), nan=1.0))
+    zero = (g_high[group] == 0) & (g_unbounded[group] == 0)
+    s_low[zero] = s_high[zero] = np.nan
+
+    # Competition ranks by binary search in each group's sorted bounds (keys offset by group,
+    # so one sorted array serves every group): others strictly above, as competition_ranks.
+    top = max(float(np.nanmax(np.concatenate([x, h, [0.0]]))), 0.0) + 2
+    h_inf = np.where(unbounded, top - 1, h)
+    sorted_low = np.sort(group * top + x)
+    sorted_high = np.sort(group * top + h_inf)
+    end = np.searchsorted(group[np.argsort(group, kind="stable")], group, side="right")
+    rank = 1 + end - np.searchsorted(sorted_low, group * top + x, side="right")
+    best = 1 + end - np.searchsorted(sorted_low, group * top + h_inf, side="right")
+    worst = 1 + end - np.searchsorted(sorted_high, group * top + x, side="right")
+    worst -= (h_inf > x).astype(int)
+
+    n = len(table)
+    for col, values in (("authority_share_low", s_low), ("authority_share_high", s_high)):
+        full = np.full(n, np.nan)
+        full[use] = values
+        table[col] = full
+    for col, values in (("authority_rank", rank), ("authority_rank_best", best),
+                        ("authority_rank_worst", worst)):  # fmt: skip
+        full = pd.array([pd.NA] * n, dtype="Int64")
+        full[use] = values
+        table[col] = full
 
 
 def authority_totals(table: pd.DataFrame) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError
-from localitymap.model.rollup import UNASSIGNED, competition_ranks
+from localitymap.model.rollup import UNASSIGNED, add_within_authority, competition_ranks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -609,10 +609,15 @@ def public_table(table: pd.DataFrame, protection: Protection) -> pd.DataFrame:
     )  # fmt: skip
     pub_high[~np.isfinite(pub_high)] = np.nan
     _reshare_rerank(out, pub_low, pub_high)
+    shares, ranks = ["share", "share_low", "share_high"], ["rank", "rank_best", "rank_worst"]
+    if "authority" in out.columns:  # a region: shares and ranks within each authority too
+        add_within_authority(out, pub_low, pub_high)
+        shares += ["authority_share_low", "authority_share_high"]
+        ranks += ["authority_rank", "authority_rank_best", "authority_rank_worst"]
     hidden = out["disclosure"] == SUPPRESSED
-    for col in ("count", "count_low", "count_high", "share", "share_low", "share_high"):
+    for col in ("count", "count_low", "count_high", *shares):
         out.loc[hidden, col] = np.nan
-    for col in ("rank", "rank_best", "rank_worst"):
+    for col in ranks:
         out.loc[hidden, col] = pd.NA
     exact = ~hidden & (out["count_low"] == out["count_high"])
     out["exact"] = exact

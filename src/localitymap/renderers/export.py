@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from localitymap import __version__
-from localitymap.model.rollup import COLUMNS
+from localitymap.model.rollup import AUTHORITY_COLUMNS, COLUMNS
 from localitymap.outputs import (  # noqa: F401 (re-exported where callers found them)
     write_atomic,
     write_gpkg,
@@ -58,7 +58,12 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
             t[col] = t[col].round(RATE_DIGITS)
     if "disclosure" not in t.columns:
         t["disclosure"] = "shown"
-    return t[[*EXPORT_COLUMNS, "disclosure", *rate_cols]]
+    # A region's rollup: each locality's authority, and its share and rank within it.
+    authority = [c for c in AUTHORITY_COLUMNS if c in t.columns]
+    for col in ("authority_share_low", "authority_share_high"):
+        if col in t.columns:
+            t[col] = t[col].round(SHARE_DIGITS)
+    return t[[*EXPORT_COLUMNS, *authority, "disclosure", *rate_cols]]
 
 
 def _preamble(table: pd.DataFrame) -> list[str]:
