@@ -145,3 +145,24 @@ def test_write_atomic_leaves_old_file_when_writing_fails(tmp_path, monkeypatch):
         write_atomic(path, "new\n", force=True)
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_gc_paused_restores_the_collector_as_it_found_it():
+    import gc
+
+    from localitymap.renderers.export import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is not overridden
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError
+    assert gc.isenabled()

@@ -86,7 +86,10 @@ def findings(table: pd.DataFrame) -> list[str]:
     headline = list(table.attrs.get("headline", []))
     # Grouped without the metadata: pandas deep-copies .attrs into every slice, which made the
     # findings grow with the square of the number of indicators.
-    bare = table.copy(deep=False)
+    # Only the columns findings read: every column of every group would be copied per slice.
+    used = ["indicator", "label", "domain", "locality", "is_total", "count", "share", "rank",
+            "rank_best", "rank_worst", "rate", "vs_rest_95", "vs_rest_998"]  # fmt: skip
+    bare = table[[c for c in used if c in table.columns]]
     bare.attrs = {}
     # Not dict(groupby): a GroupBy has a .keys attribute, so dict() mistakes it for a mapping.
     groups = {ind: grp for ind, grp in bare.groupby("indicator", sort=False)}  # noqa: C416

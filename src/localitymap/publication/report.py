@@ -331,7 +331,15 @@ def _down(
         fits = [lab for lab in by_label if text == lab or text.startswith(f"{lab} (")]
         return max(fits, key=len, default=text)
 
-    labels = [label_of(u) for u in units]
+    # Rows come in the table's indicator order; a row's text that does not start with its
+    # label there (never, as the tables are built) is matched by search.
+    order = list(dict.fromkeys(table["label"]))
+    labels = [
+        order[k]
+        if k < len(order) and (u == order[k] or u.startswith(f"{order[k]} ("))
+        else label_of(u)
+        for k, u in enumerate(units)
+    ]
     ids = [by_label.get(lab, "") for lab in labels]
     names = [str((short or {}).get(i) or lab) for i, lab in zip(ids, labels, strict=True)]
     out = dict(parts)

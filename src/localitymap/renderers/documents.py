@@ -48,6 +48,13 @@ def render_document(doc: Document, fmt: str) -> bytes:
 
 def to_docx(doc: Document) -> bytes:
     """The report as a Word document."""
+    from localitymap.renderers.export import gc_paused
+
+    with gc_paused():
+        return _to_docx(doc)
+
+
+def _to_docx(doc: Document) -> bytes:
     import datetime as dt
 
     from docx import Document as new_docx

@@ -82,6 +82,23 @@ def write_workbook(
 ) -> bytes:
     """The workbook as bytes: Cover (``title``, then each ``(heading, text)`` of ``cover``),
     Contents, Notes (``notes`` and every sheet's own notes, numbered once) and the ``sheets``."""
+    from localitymap.renderers.export import gc_paused
+
+    with gc_paused():
+        return _write_workbook(
+            title=title, cover=cover, notes=notes, sheets=sheets, subject=subject, warning=warning
+        )
+
+
+def _write_workbook(
+    *,
+    title: str,
+    cover: list[tuple[str, str]],
+    notes: list[str],
+    sheets: list[Sheet],
+    subject: str,
+    warning: str,
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
