@@ -118,3 +118,84 @@ def test_a_shared_name_beside_its_own_code_is_accepted(region, tmp_path):
         read_indicators(bad, register=reg)
     assert "but the row names" in info.value.report.errors[0].message
     assert reg.is_name_of("abbey", other) and not reg.is_name_of("Ward 00001", abbey)
+
+
+def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region):
+    """Above ACROSS_LIMIT localities, a locality table would be hundreds of columns wide (Word
+    holds 63): it turns, localities down and indicators across in parts, and says so."""
+    import docx
+    import openpyxl
+
+    from localitymap.publication.report import ACROSS_LIMIT, Table, build_report
+    from localitymap.renderers.documents import to_docx, to_xlsx
+
+    n, reg, data, table = region
+    scheme = load_scheme(n.scheme, reg)
+    doc = build_report(table, data, scheme, None)
+    tables = {b.sheet: b for s in doc.sections for b in s.blocks if isinstance(b, Table)}
+    localities = list(scheme.localities)
+    assert len(localities) > ACROSS_LIMIT
+    counts = tables["Counts"]
+    labels = list(dict.fromkeys(table["label"]))
+    assert counts.header == ["Locality", *labels] and counts.across == "Indicator"
+    assert [r[0].text for r in counts.rows] == [*localities, "Borough total"]
+    assert counts.groups and any(f"With {len(localities):,} localities" in x for x in counts.notes)
+    # Each cell is the figure of its locality and indicator.
+    body = table[~table.is_total].set_index(["locality", "label"])["count_low"]
+    row = counts.rows[3]
+    for label, cell in zip(labels, row[1:], strict=True):
+        assert cell.value == body[(row[0].text, label)]
+    ranks = tables["Ranks"]
+    assert [r[0].text for r in ranks.rows] == localities  # no rank for the total
+
+    d = docx.Document(io.BytesIO(to_docx(doc)))
+    assert max(len(t.columns) for t in d.tables) <= 1 + 6  # locality + one part's indicators
+    assert len(d.tables[0].rows) == 1 + len(localities) + 1
+
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    ws = wb["Ranks"]
+    top = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Locality")
+    assert [ws.cell(top, j).value for j in (1, 2, 3)] == ["Locality", "Indicator", "Rank"]
+    assert ws.max_row - top == len(localities) * len(labels)
+    total = wb["Counts"]
+    rows = [[c.value for c in r] for r in total.iter_rows(min_row=top + 1)]
+    grand = [r for r in rows if r[0] == "Borough total"]
+    assert len(grand) == len(labels)
+    # The lowest possible total (a range's low end, or the figure where it is exact).
+    assert [r[3] for r in grand] == [
+        table[table.is_total & (table.label == lab)]["count_low"].iloc[0] for lab in labels
+    ]
+
+
+def test_findings_summarise_many_significantly_higher_localities(region):
+    from localitymap.publication.findings import SENTENCE_LIMIT, findings
+    from localitymap.statistics.rates import add_rates, read_population
+
+    n, reg, data, table = region
+    scheme = load_scheme(n.scheme, reg)
+    rated = add_rates(table, data, scheme, read_population(n.population, register=reg))
+    body = rated[~rated.is_total]
+    higher = body.loc[body.vs_rest_95 == "higher", "locality"].unique()
+    assert len(higher) > SENTENCE_LIMIT  # the synthetic region has plenty
+    strongly = body.loc[body.vs_rest_998 == "higher", "locality"].nunique()
+    sentences = findings(rated)
+    # No sentence per locality: one summary instead.
+    assert not [s for s in sentences if s.split(" had a significantly higher")[0] in set(higher)]
+    (summary,) = [s for s in sentences if "localities had a significantly higher rate" in s]
+    n_loc = body.locality.nunique()
+    assert summary.startswith(f"{len(higher):,} of {n_loc:,} localities")
+    assert f"{strongly:,} of them also at the 99.8% level" in summary
+    top = body[body.vs_rest_95 == "higher"].groupby("locality").size().max()
+    assert f"({top})" in summary
+
+
+def test_a_regional_report_has_no_single_authoritys_benchmark_table(region):
+    from localitymap.publication.report import Table, build_report
+    from localitymap.statistics.rates import add_rates, read_population
+
+    n, reg, data, table = region
+    scheme = load_scheme(n.scheme, reg)
+    rated = add_rates(table, data, scheme, read_population(n.population, register=reg))
+    doc = build_report(rated, data, scheme, None)
+    assert "Published benchmarks" not in [s.title for s in doc.sections]
+    assert all(b.rows for s in doc.sections for b in s.blocks if isinstance(b, Table))

@@ -411,3 +411,32 @@ def test_the_ward_annex_heads_columns_with_short_labels_and_the_workbook_names_t
     top = table_top(wb["Wards"])
     names = {r[2] for r in wb["Wards"].iter_rows(min_row=top + 1, values_only=True)}
     assert "Parental substance misuse" in names and "Substance misuse" not in names
+
+
+def test_docx_table_cells_keep_their_text_exactly_and_escape_markup():
+    """The Word table is written as XML text: what a cell holds must come back as the same text
+    (markup characters, spaces at either end, tabs, line breaks), never as markup, and characters
+    XML cannot hold must not break the document."""
+    from localitymap.publication.report import Cell, Document, Section, Table
+
+    texts = ['<b>North</b> & "co"', "  padded ", "a\tb", "two\nlines", "bell\x07", "1,200"]
+    table = Table(
+        caption="Table 1: <i>Count</i>",
+        header=["Locality", "Figure"],
+        rows=[[Cell(t), Cell("5", 5, "count")] for t in texts],
+        sheet="S",
+        measure="count",
+    )
+    doc = Document(title="T", subtitle="S", status="Status", warning="", public=True,
+                   sections=[Section("One", [table])], notes=[], symbol="[c]")  # fmt: skip
+    d = docx.Document(io.BytesIO(to_docx(doc)))
+    (t,) = d.tables
+    got = [row.cells[0].text for row in t.rows[1:]]
+    assert got == ["<b>North</b> & \"co\"", "  padded ", "a\tb", "two\nlines", "bell\ufffd",
+                   "1,200"]  # fmt: skip
+    assert [row.cells[1].paragraphs[0].style.name for row in t.rows[1:]] == ["Table Number"] * 6
+    assert t.rows[0].cells[0].paragraphs[0].style.name == "Table Heading"
+    assert (
+        t._tbl.tblPr.find(docx.oxml.ns.qn("w:tblCaption")).get(docx.oxml.ns.qn("w:val"))
+        == "Table 1: <i>Count</i>"
+    )

@@ -681,11 +681,23 @@ def _parse_table(
     stated = False
     unknown_names: list[str] = []
     unknown_codes: list[str] = []
+    # A national file repeats a few thousand ward texts and a few hundred count texts over
+    # millions of cells: each is read once (what it means depends only on its text here).
+    count_of = functools.lru_cache(maxsize=1 << 14)(
+        functools.partial(
+            parse_count, suppressed_range=suppressed_range, decimal_comma=decimal_comma
+        )
+    )
+    is_total = functools.lru_cache(maxsize=1 << 16)(register.is_total_label)
+    match = functools.lru_cache(maxsize=1 << 16)(register.match)
     for rownum, cells in table.rows[h + 1 :]:
         if not any(cells):
             continue
         cell = functools.partial(_cell_at, cells)
-        if [normalise_name(c) for c in cells[: len(keys)]] == keys:
+        if (
+            normalise_name(cells[0]) == keys[0]
+            and [normalise_name(c) for c in cells[: len(keys)]] == keys
+        ):
             report.add(
                 f"the header row repeats here (also row {header_row}): two exports pasted together?",
                 file=src,
@@ -703,7 +715,7 @@ def _parse_table(
         if not ward_text:
             report.add("row has values but no ward", file=src, row=rownum)
             continue
-        if register.is_total_label(ward_text):
+        if is_total(ward_text):
             targets = (
                 [(cell(long_val), indicator_for(cell(long_ind), rownum))]
                 if is_long
@@ -721,7 +733,7 @@ def _parse_table(
         # A code is matched on its own: a name beside a code it contradicts (an old ward code, a
         # neighbour's code) must not quietly turn the row into the named ward.
         code_text, name_text = cell(code_col), cell(name_col)
-        code = register.match(code_text if code_text else name_text)
+        code = match(code_text if code_text else name_text)
         if code is None:
             msg, hint = register.unknown_ward_problem(ward_text)
             if code_text and name_text and register.match(name_text):
@@ -736,7 +748,7 @@ def _parse_table(
                 unknown_codes.append(code_text)
             continue
         if code_text and name_text:
-            by_name = register.match(name_text)
+            by_name = match(name_text)
             # A name several authorities use matches no ward alone, but is still this ward's.
             if by_name != code and not register.is_name_of(name_text, code):
                 named = f"{name_text!r}" + (
@@ -757,7 +769,7 @@ def _parse_table(
             if ind is None or col is None:
                 continue
             try:
-                c = parse_count(cell(col), suppressed_range, decimal_comma=decimal_comma)
+                c = count_of(cell(col))
                 if c.status == "missing" and bound_cols and cell(bound_cols[0]):
                     c = _bounds_count(cell(bound_cols[0]), cell(bound_cols[1]))
             except CellProblem as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ PREVIOUS_WARD_NAMES: dict[str, tuple[str, frozenset[str]]] = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a national file repeats ~7,000 names 300 times each
 def normalise_name(name: str) -> str:
     """Fold case, ``&``/``and``, punctuation and spacing so spreadsheet spellings compare equal.
 

@@ -40,6 +40,10 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: Localities named one sentence each for a significantly higher rate; more are summarised.
+SENTENCE_LIMIT = 10
+
+
 def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
 
@@ -48,7 +52,8 @@ def _order(grp: pd.DataFrame) -> list[list[dict[str, Any]]]:
     """Localities of one indicator grouped by rank, highest first (ties share a group)."""
     body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED) & grp["rank"].notna()]
     levels: dict[int, list[dict[str, Any]]] = {}
-    for rec in body.to_dict("records"):
+    # Only what a finding names: records of every column cost seconds at national scale.
+    for rec in body[["locality", "rank", "share"]].to_dict("records"):
         levels.setdefault(int(rec["rank"]), []).append(rec)
     return [levels[k] for k in sorted(levels)]
 
@@ -237,12 +242,27 @@ def _rate_findings(
     higher: dict[str, list[str]] = {}
     strongly: dict[str, list[str]] = {}
     for ind, grp in groups.items():
-        for rec in grp[~grp["is_total"]].to_dict("records"):
-            if rec.get("vs_rest_95") == "higher":
-                higher.setdefault(rec["locality"], []).append(label[ind])
-                if rec.get("vs_rest_998") == "higher":
-                    strongly.setdefault(rec["locality"], []).append(label[ind])
-    for loc, items in higher.items():
+        up = grp[~grp["is_total"] & (grp["vs_rest_95"] == "higher")]
+        for loc, very in zip(up["locality"], up["vs_rest_998"] == "higher", strict=True):
+            higher.setdefault(loc, []).append(label[ind])
+            if very:
+                strongly.setdefault(loc, []).append(label[ind])
+    if len(higher) > SENTENCE_LIMIT:
+        # A sentence per locality would bury the summary (hundreds, for a region): say how many,
+        # and name those higher on the most indicators; the rates table marks every one.
+        most = sorted(higher.items(), key=lambda kv: -len(kv[1]))[:5]
+        named = _join([f"{loc} ({len(items)})" for loc, items in most])
+        n_loc = int(table.loc[~table["is_total"], "locality"].nunique())
+        out.append(
+            f"{len(higher):,} of {n_loc:,} localities had a significantly higher rate than the "
+            "rest of the borough (95% level) for at least one indicator; "
+            f"{len(strongly):,} of them also at the 99.8% level. Higher on the most indicators: "
+            f"{named}. The rates table marks each with ▲."
+        )
+        higher_sentences: dict[str, list[str]] = {}
+    else:
+        higher_sentences = higher
+    for loc, items in higher_sentences.items():
         sentence = (
             f"{loc} had a significantly higher rate than the rest of the borough (95% level) "
             f"for {_join(items)}"

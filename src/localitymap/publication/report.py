@@ -200,13 +200,17 @@ def build_report(
         for ind in a.get("headline", [])[:2] or list(dict.fromkeys(table["indicator"]))[:1]:
             demand.append(_map_figure(table, ind, next(figure_no), draw_map))
     when = f", {period}" if period else ""
-    demand.append(tab(f"Count by locality{when}", **_counts(table)))
-    demand.append(tab("Share of the borough total by locality", **_shares(table)))
-    demand.append(tab("Rank by locality (1 = highest count)", **_ranks(table)))
+    short = {i.id: i.short for i in data.indicators}
+    demand.append(tab(f"Count by locality{when}", **_down(_counts(table), table, short)))
+    demand.append(
+        tab("Share of the borough total by locality", **_down(_shares(table), table, short))
+    )
+    demand.append(tab("Rank by locality (1 = highest count)", **_down(_ranks(table), table, short)))
     demand.append(tab("Highest and second-highest locality", **_leaders(leaders(table))))
     sections = [Section("Summary", summary), Section("Demand by locality", demand)]
     if "rate" in table.columns and table["rate_low"].notna().any():
-        sections.append(Section("Rates per child", [tab("Rate by locality", **_rates(table))]))
+        rates = tab("Rate by locality", **_down(_rates(table), table, short))
+        sections.append(Section("Rates per child", [rates]))
         published_context = _published_context(table, data)  # the borough beside DfE's figures
         if published_context is not None:
             block = tab("The borough beside its published figures, England and its neighbours",
@@ -290,15 +294,59 @@ def rollup_tables(table: pd.DataFrame) -> list[Table]:
 
     period = period_label(str(table.attrs.get("period") or ""))
     parts = [
-        (f"Count by locality, {period}", _counts(table)),
-        ("Share of the borough total by locality", _shares(table)),
-        ("Rank by locality (1 = highest count)", _ranks(table)),
+        (f"Count by locality, {period}", _down(_counts(table), table)),
+        ("Share of the borough total by locality", _down(_shares(table), table)),
+        ("Rank by locality (1 = highest count)", _down(_ranks(table), table)),
         ("Highest and second-highest locality", _leaders(leaders(table))),
     ]
     if "rate" in table.columns:
-        parts.append(("Rate by locality", _rates(table)))
+        parts.append(("Rate by locality", _down(_rates(table), table)))
     _last_grid[:] = [None, None]  # hold no table once the tables are built
     return [Table(caption=f"Table {k}: {c}", **kw) for k, (c, kw) in enumerate(parts, start=1)]
+
+
+#: Localities a table runs across the page; with more, localities run down it instead (a
+#: Word table holds at most 63 columns, and a page far fewer readable ones).
+ACROSS_LIMIT = 10
+
+
+def _down(
+    parts: dict[str, Any], table: pd.DataFrame, short: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A table of indicators down and localities across (``parts``), turned to localities down
+    and indicators across when there are more than :data:`ACROSS_LIMIT` localities, in column
+    groups of a few indicators each (as the ward annex), with a note that says so.
+
+    Indicators are headed by their ``short`` labels (by id) where given, and named in full in
+    the spreadsheet."""
+    header, rows = parts["header"], parts["rows"]
+    localities = [h for h in header[1:] if h != "Borough total"]
+    if len(localities) <= ACROSS_LIMIT:
+        return parts
+    by_label = dict(zip(table["label"], table["indicator"], strict=False))
+    domains = dict(zip(table["indicator"], table["domain"], strict=False))
+    units = [r[0].text for r in rows]  # "Label" or, for rates, "Label (per 10,000 aged 0-15)"
+
+    def label_of(text: str) -> str:  # the longest label the row's text starts with
+        fits = [lab for lab in by_label if text == lab or text.startswith(f"{lab} (")]
+        return max(fits, key=len, default=text)
+
+    labels = [label_of(u) for u in units]
+    ids = [by_label.get(lab, "") for lab in labels]
+    names = [str((short or {}).get(i) or lab) for i, lab in zip(ids, labels, strict=True)]
+    out = dict(parts)
+    out["header"] = ["Locality", *names]
+    out["full_header"] = ["Locality", *units]
+    out["rows"] = [[Cell(loc), *(r[k] for r in rows)] for k, loc in enumerate(header[1:], start=1)]
+    out["across"] = "Indicator"
+    out["wide"] = True
+    out["groups"] = column_groups([str(domains.get(i, "")) for i in ids], first=1)
+    out["notes"] = [
+        *parts.get("notes", []),
+        f"With {len(localities):,} localities, this table runs down the page by locality, with "
+        "the indicators across in parts of a few at a time.",
+    ]
+    return out
 
 
 def _published_context(table: pd.DataFrame, data: IndicatorData) -> dict[str, Any] | None:
@@ -309,9 +357,13 @@ def _published_context(table: pd.DataFrame, data: IndicatorData) -> dict[str, An
     from localitymap.statistics.benchmark import authority_context
 
     a, reg = table.attrs, data.register
+    if len(reg.authorities) > 1:  # one authority's published figures say nothing of a region
+        return None
     names = [a.get("authority_name"), reg.lad_code, reg.lad_name]
     bench, _ = authority_context(load_benchmarks(), names, data.indicators)
-    return report_table_parts(table, bench) if bench is not None else None
+    if bench is None or bench.empty:  # no indicator has a published measure
+        return None
+    return report_table_parts(table, bench)
 
 
 def _hidden_note(table: pd.DataFrame, symbol: str) -> str:

@@ -77,11 +77,12 @@ def text_stays_text(workbook: Any) -> Any:
     's'
     """
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+        # Every cell that exists, without iter_rows' making the empty ones in between.
+        for cell in ws._cells.values():
+            value = cell._value
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
     return workbook
 
 

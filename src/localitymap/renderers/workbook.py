@@ -169,9 +169,7 @@ def write_workbook(
         width = _widths(ws, s)
         top = _heading(ws, s.title, line, width)
         _header(ws, top, s.columns)
-        for i, values in enumerate(s.rows, start=top + 1):
-            for j, (value, kind) in enumerate(zip(values, s.kinds, strict=True), start=1):
-                _value(ws.cell(row=i, column=j), value, kind)
+        _fill(ws, s, top + 1)
         _named_table(ws, _table_name(s.name), top, top + len(s.rows), len(s.columns))
         ws.freeze_panes = ws.cell(row=top + 1, column=2)
         _header_height(ws, s.columns, top)
@@ -234,17 +232,47 @@ def _header(ws: Any, row: int, names: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
 
 
-def _value(cell: Any, value: Any, kind: str) -> None:
+def _fill(ws: Any, s: Sheet, first: int) -> None:
+    """The table's rows from row ``first``: numbers as numbers in their column's format, text
+    (symbols) in a figure column aligned right, text that starts like a formula kept as text.
+
+    A national workbook holds millions of cells: each cell is made once with a ready style
+    (copied from one made per kind) rather than styled attribute by attribute, which costs a
+    look-up in the workbook's style tables per attribute and cell."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment
 
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell.value = value
-        if kind in NUMBER_FORMATS:
-            cell.number_format = NUMBER_FORMATS[kind]
-        return
-    _text(cell, str(value))
-    if kind in NUMERIC:
-        cell.alignment = Alignment(horizontal="right")
+    from localitymap.renderers.safety import FORMULA_START
+
+    probe = Cell(ws, row=first, column=1)  # never stored in the sheet
+    number_style, text_style = {}, {}
+    for kind in set(s.kinds):
+        probe.number_format = NUMBER_FORMATS.get(kind, "General")
+        number_style[kind] = copy(probe._style)
+        probe.number_format = "General"
+        probe.alignment = Alignment(horizontal="right") if kind in NUMERIC else Alignment()
+        text_style[kind] = copy(probe._style)
+        probe.alignment = Alignment()
+    quoted = copy(probe._style)
+    quoted.quotePrefix = True
+    cells = ws._cells  # openpyxl's own store: ws.cell() costs two look-ups per cell
+    for i, values in enumerate(s.rows, start=first):
+        for j, (value, kind) in enumerate(zip(values, s.kinds, strict=True), start=1):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells[(i, j)] = Cell(ws, row=i, column=j, value=value,
+                                     style_array=copy(number_style[kind]))  # fmt: skip
+                continue
+            text = str(value)
+            if text.startswith(FORMULA_START):
+                cell = Cell(ws, row=i, column=j, value=text, style_array=copy(quoted))
+                cell.data_type = "s"
+                if kind in NUMERIC:
+                    cell.alignment = Alignment(horizontal="right")
+            else:
+                cell = Cell(ws, row=i, column=j, value=text, style_array=copy(text_style[kind]))
+            cells[(i, j)] = cell
 
 
 def _table_name(sheet: str) -> str:
@@ -376,13 +404,15 @@ def _long_sheet(t: Table, notes: list[str]) -> Sheet:
     for cells in t.rows:
         head = [c.text for c in cells[:labels]]
         for header, c in zip(names[labels:], cells[labels:], strict=True):
+            # The borough total is a column, or a row where localities run down the table.
+            total = "Borough total" if "Borough total" in (header, *head) else header
             value = c.value if c.value is not None else None
             row = [
                 *head,
                 header,
                 _num(value, c, k)
                 if value is not None
-                else _symbol(c, "" if k != "rank" else header),
+                else _symbol(c, "" if k != "rank" else total),
                 _num(c.low, c, k),
                 _num(c.high, c, k),
             ]
@@ -392,7 +422,7 @@ def _long_sheet(t: Table, notes: list[str]) -> Sheet:
                 for vs in (c.vs_95, c.vs_998):
                     if c.hidden:
                         row.append("[c]")
-                    elif header == "Borough total":
+                    elif total == "Borough total":
                         row.append("[z]")
                     else:
                         row.append(SIGNIFICANCE.get(vs, "[x]"))
