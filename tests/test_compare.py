@@ -219,3 +219,88 @@ def test_a_multi_period_file_is_parsed_once_for_a_whole_trend(tmp_path, monkeypa
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     again = Exercise(scheme="icn6", data=path).data
     assert len(calls) == 2 and again.values["low"].sum() > total
+
+
+def _period(period, counts, *, measure=None):
+    """A rollup of one period as compare and its trend read it: ``counts`` maps (indicator,
+    locality) to a count, a (low, high) range, or a (count, denominator) pair with ``measure``."""
+    rows = []
+    for (ind, loc), value in counts.items():
+        row = {"indicator": ind, "label": ind.upper(), "locality": loc, "is_total": False}
+        if measure is not None:
+            (low, high), row["denominator"], row["measure"] = (value[0],) * 2, value[1], measure
+        else:
+            low, high = value if isinstance(value, tuple) else (value, value)
+        rows.append({**row, "count_low": float(low), "count_high": float(high)})
+    table = pd.DataFrame(rows)
+    table.attrs.update(scheme="test", period=period)
+    return table
+
+
+def test_the_trend_takes_each_localitys_last_five_periods_that_hold_it():
+    """A locality missing from a period is tested over its last five periods, not given up;
+    four periods are too few; a range among the last five makes the trend incalculable, one
+    before them does not."""
+    from localitymap.statistics.compare import trends
+    from localitymap.statistics.methods import recent_trend
+
+    north = [10, 15, 22, 33, 50, None, 112]  # not in the sixth period
+    series = {
+        ("cp", "North"): north,
+        ("cp", "South"): [None, None, None, 10, 20, 40, 80],
+        ("cp", "East"): [10, 10, 10, 10, (0, 4), 10, 10],
+        ("cp", "West"): [(0, 4), (0, 4), 10, 14, 19, 25, 33],
+    }
+    history = [
+        _period(f"p{k}", {key: v[k] for key, v in series.items() if v[k] is not None})
+        for k in range(7)
+    ]
+    changes = compare(history[0], history[-1], history).set_index("locality")
+    last_five = [15, 22, 33, 50, 112]
+    assert recent_trend(last_five) == "increasing"
+    assert changes["trend"].to_dict() == {
+        "North": "increasing",
+        "East": "cannot be calculated",
+        "West": "increasing",
+        "South": "cannot be calculated",
+    }
+    assert changes.loc["South", "presence"] == "after only"
+    assert trends(history) == {("cp", loc): v for loc, v in changes["trend"].items()}
+
+
+def test_the_trend_of_a_proportion_follows_the_latest_periods_measure():
+    """40, 45, 50, 55, 60 out of 100: a proportion rising significantly (Cochran-Armitage), a
+    rate that is not (Poisson); the latest period's measure decides which test applies."""
+    counts = [40, 45, 50, 55, 60]
+
+    def history(last_measure):
+        return [
+            _period(f"p{k}", {("neet", "North"): (c, 100)},
+                    measure=last_measure if k == 4 else "per 10,000")
+            for k, c in enumerate(counts)
+        ]  # fmt: skip
+
+    as_share = history("%")
+    assert compare(as_share[0], as_share[-1], as_share)["trend"].tolist() == ["increasing"]
+    as_rate = history("per 10,000")
+    assert compare(as_rate[0], as_rate[-1], as_rate)["trend"].tolist() == ["no significant change"]
+
+
+def test_compare_columns_keep_their_types():
+    """Text stays pandas text (not categories or objects), ranks nullable integers, counts
+    floats: the report, workbook and CSV writers rely on these types."""
+    scheme = load_scheme("icn6")
+    tables = [rollup(read_indicators(period=p), scheme) for p in bundled_periods()]
+    for t in tables[:1]:
+        for c in ("indicator", "label", "domain", "locality"):
+            assert t[c].dtype == "str", c
+        assert str(t["rank"].dtype) == "Int64" and t["count_low"].dtype == float
+    changes = compare(tables[0], tables[-1], tables)
+    for c in ("indicator", "label", "locality", "presence", "direction", "trend", "ci_change"):
+        assert changes[c].dtype == "str", c
+    for c in ("rank_before", "rank_after", "rank_change"):
+        assert str(changes[c].dtype) == "Int64", c
+    assert changes["is_total"].dtype == bool and changes["change"].dtype == float
+    # Columns a comparison does not read make no difference.
+    extra = [t.assign(unused=t["count_low"] * 2) for t in tables]
+    pd.testing.assert_frame_equal(compare(extra[0], extra[-1], extra), changes)

@@ -221,3 +221,31 @@ def test_lookup_files_are_checked(write):
         "E05011468",
         "E05011487",
     ]
+
+
+def test_a_lookup_is_an_input_of_the_run(write, tmp_path):
+    """The lookup is listed in the manifest and, like every input, never written over."""
+    import hashlib
+    import json
+
+    from localitymap.inputs.files import inputs_read
+
+    lookup = write(
+        "lookup.csv",
+        "# weighting: 2019 population\nold_code,new_code,weight\n"
+        "A,Fairfield,0.6\nA,Waddon,0.4\nB,Selhurst,1\n",
+    )
+    read_lookup(lookup, TARGET)
+    assert lookup.resolve() in inputs_read()
+    counts = write("old.csv", "ward_code,cp_plans\nA,10\nB,7\n")
+    out = tmp_path / "new.csv"
+    args = ["crosswalk", "-d", str(counts), "--lookup", str(lookup)]
+    result = CliRunner().invoke(app, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((tmp_path / "new.csv.manifest.json").read_text())
+    digest = hashlib.sha256(lookup.read_bytes()).hexdigest()
+    assert {"role": "lookup", "path": "lookup.csv", "sha256": digest} in manifest["inputs"]
+    before = lookup.read_bytes()
+    over = CliRunner().invoke(app, [*args, "-o", str(lookup), "--force"])
+    assert over.exit_code != 0 and "one of this run's inputs" in over.stderr
+    assert lookup.read_bytes() == before

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 from scipy.stats import norm, poisson
@@ -17,6 +17,8 @@ from localitymap.statistics.methods import (
     count_limits,
     funnel_limits,
     rate_ci,
+    recent_trend,
+    recent_trends,
     wilson_ci,
 )
 
@@ -147,3 +149,57 @@ def test_bad_inputs_are_refused():
         count_limits(-1)
     with pytest.raises(ValueError):
         wilson_ci(5, 4)
+
+
+# A count or denominator; -1 stands for an unknown value (rare, so most series are tested).
+_point = st.integers(-1, 400).map(lambda v: math.nan if v < 0 else float(v))
+_denominator = st.one_of(
+    st.integers(-1, 5_000).map(lambda v: math.nan if v < 0 else float(v)), st.floats(0.5, 1e5)
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(_point, min_size=5, max_size=5),
+            st.lists(_denominator, min_size=5, max_size=5),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+)
+@settings(deadline=None)  # the first example may import SciPy for the critical value
+def test_the_trend_of_many_series_at_once_is_each_series_own_verdict(series, plain):
+    """recent_trends (the arrays compare uses at national scale) gives every series exactly
+    recent_trend's verdict: same tests, same sums in the same order, same edge cases."""
+    import numpy as np
+
+    counts = np.array([c for c, _, _ in series])
+    dens = None if plain else np.array([d for _, d, _ in series])
+    prop = np.array([p for _, _, p in series])
+    got = recent_trends(counts, dens, prop)
+    expected = [
+        recent_trend(c, None if plain else d, proportion=p) for c, d, p in series
+    ]  # fmt: skip
+    assert got.tolist() == expected
+
+
+def test_the_trend_of_many_series_keeps_verdicts_either_side_of_the_critical_value():
+    """A last point climbing past the 99.8% critical value: the array and the one-series
+    verdicts flip at the same count (31 -> 32 for a rate, 29 -> 30 for a proportion)."""
+    import numpy as np
+
+    rows = np.array([[12, 12, 12, 12, last] for last in (29, 30, 31, 32)], dtype=float)
+    dens = np.full(rows.shape, 100.0)
+    flat, up = "no significant change", "increasing"
+    assert recent_trends(rows, dens, False).tolist() == [flat, flat, flat, up]
+    assert recent_trends(rows, dens, True).tolist() == [flat, up, up, up]
+    for prop in (False, True):
+        assert recent_trends(rows, dens, prop).tolist() == [
+            recent_trend(r, d, proportion=prop)
+            for r, d in zip(rows.tolist(), dens.tolist(), strict=True)
+        ]
+    with pytest.raises(ValueError):
+        recent_trends(np.ones((3, 4)))

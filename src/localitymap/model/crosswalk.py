@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localitymap.errors import InputError, InvalidInput, Report
+from localitymap.inputs.files import note_input
 from localitymap.inputs.wards import WardRegister
 from localitymap.paths import display_path
 
@@ -95,6 +96,7 @@ def read_lookup(path: Path, register: WardRegister | None = None) -> Lookup:
     shown = display_path(path)
     if not path.is_file():
         raise InputError(f"{shown}: lookup not found")
+    note_input(path)  # so no output of this run is written over it
     with path.open(encoding="utf-8-sig", newline="") as fh:
         lines = fh.read().splitlines()
     notes = [line.lstrip("#").strip() for line in lines if line.startswith("#")]

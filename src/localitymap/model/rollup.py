@@ -108,11 +108,11 @@ def rollup(
     ww = ward_index.get_indexer(v["ward_code"])
     keep = (ww >= 0) & (ii >= 0)
     ii, ww = ii[keep], ww[keep]
-    status = v["status"].to_numpy(dtype=object)[keep]
     low[ii, ww] = v["low"].to_numpy()[keep]
     high[ii, ww] = v["high"].to_numpy()[keep]
-    suppressed[ii, ww] = status == "suppressed"
-    missing[ii, ww] = status == "missing"
+    # Compared inside pandas: a NumPy copy of the status column is a Python string per value.
+    suppressed[ii, ww] = v["status"].eq("suppressed").to_numpy(dtype=bool, na_value=False)[keep]
+    missing[ii, ww] = v["status"].eq("missing").to_numpy(dtype=bool, na_value=False)[keep]
 
     # Ward -> locality as an index; sums per locality by bincount (a dense ward x locality
     # matrix grows with the square of the country).
@@ -158,12 +158,14 @@ def rollup(
     s_high = with_total(share_high, np.where(zero_total, np.nan, 1.0))
     exact = count_low == count_high
     labels = {i.id: i for i in data.indicators}
+    per_indicator = np.repeat(np.arange(n_ind), n_rows)  # each row's indicator, by position
+    per_locality = np.tile(np.arange(n_rows), n_ind)
     out = pd.DataFrame(
         {
-            "indicator": np.repeat(ind_ids, n_rows),
-            "label": np.repeat([labels[i].label for i in ind_ids], n_rows),
-            "domain": np.repeat([labels[i].domain for i in ind_ids], n_rows),
-            "locality": np.tile([*localities, TOTAL], n_ind),
+            "indicator": _text(ind_ids, per_indicator),
+            "label": _text([labels[i].label for i in ind_ids], per_indicator),
+            "domain": _text([labels[i].domain for i in ind_ids], per_indicator),
+            "locality": _text([*localities, TOTAL], per_locality),
             "is_total": np.tile([False] * n_loc + [True], n_ind),
             "wards": np.tile([*wards_per_locality.astype(np.int64), len(wards)], n_ind),
             "count": np.where(exact, count_low, np.nan),
@@ -193,7 +195,7 @@ def rollup(
             authorities[next(iter(lads_of_loc[loc]))] if len(lads_of_loc.get(loc, ())) == 1
             else SEVERAL for loc in localities
         ]  # fmt: skip
-        out.insert(4, "authority", np.tile([*name_of_loc, ALL_AUTHORITIES], n_ind))
+        out.insert(4, "authority", _text([*name_of_loc, ALL_AUTHORITIES], per_locality))
         add_within_authority(out)
     out.attrs.update(_metadata(data, scheme, absent))
     log.info(
@@ -201,6 +203,15 @@ def rollup(
         n_ind, len(wards), n_loc, scheme.id,
     )  # fmt: skip
     return out
+
+
+def _text(values: list[str], positions: np.ndarray) -> Any:
+    """A text column repeating a few ``values``, taken by position inside pandas' string array:
+    NumPy's repeat and tile would make a Python string per row once pandas converts them, some
+    megabytes per column for a national table (the dtype is the same either way)."""
+    import pandas as pd
+
+    return pd.array(values, dtype="str").take(positions)
 
 
 def _assign(
@@ -285,16 +296,20 @@ def add_within_authority(
 
     lo = table["count_low"].to_numpy(dtype=float) if low is None else np.asarray(low, float)
     hi = table["count_high"].to_numpy(dtype=float) if high is None else np.asarray(high, float)
-    auth = table["authority"].astype(str).to_numpy()
+    # Compared and grouped inside pandas: no Python string per row (see rollup's _text).
     use = (
         ~table["is_total"].to_numpy(dtype=bool)
-        & (auth != SEVERAL)
-        & (table["locality"].astype(str).to_numpy() != UNASSIGNED)
+        & (table["authority"] != SEVERAL).to_numpy(dtype=bool)
+        & (table["locality"] != UNASSIGNED).to_numpy(dtype=bool)
         & ~np.isnan(lo)
     )
     # One group per indicator and authority, numbered 0..g-1.
-    keys = pd.MultiIndex.from_arrays([table["indicator"].to_numpy()[use], auth[use]])
-    group, _ = pd.factorize(keys)
+    group = (
+        table.loc[use, ["indicator", "authority"]]
+        .groupby(["indicator", "authority"], sort=False, observed=True)
+        .ngroup()
+        .to_numpy()
+    )
     x, h = lo[use], hi[use]
     unbounded = np.isnan(h)
     h0 = np.nan_to_num(h)
@@ -329,9 +344,9 @@ def add_within_authority(
         table[col] = full
     for col, values in (("authority_rank", rank), ("authority_rank_best", best),
                         ("authority_rank_worst", worst)):  # fmt: skip
-        full = pd.array([pd.NA] * n, dtype="Int64")
-        full[use] = values
-        table[col] = full
+        whole = np.zeros(n, dtype=np.int64)
+        whole[use] = values
+        table[col] = pd.arrays.IntegerArray(whole, ~use)
 
 
 def authority_totals(table: pd.DataFrame) -> pd.DataFrame:

@@ -299,6 +299,87 @@ def recent_trend(
     return "increasing" if u > 0 else "decreasing"
 
 
+def recent_trends(
+    counts: Any, denominators: Any = None, proportion: Any = False, *, level: float = TREND_LEVEL
+) -> Any:
+    """:func:`recent_trend` for many series at once: ``counts`` (and ``denominators``, default 1)
+    are arrays of shape (series, 5), oldest point first; ``proportion`` a bool per series (or one
+    for all). Returns an object array of verdicts, each the one :func:`recent_trend` gives.
+
+    Sums are taken point by point in the order :func:`recent_trend` adds them, so every statistic
+    is the same double and no verdict can flip at the critical value.
+
+    >>> import numpy as np
+    >>> recent_trends(np.array([[10, 14, 19, 25, 33], [10, 11, 9, 10, 11.0]]), np.full((2, 5), 1e3))
+    array(['increasing', 'no significant change'], dtype=object)
+    """
+    import numpy as np
+
+    obs = np.asarray(counts, dtype=float)
+    if obs.ndim != 2 or obs.shape[1] != TREND_POINTS:
+        raise ValueError(f"counts must have shape (series, {TREND_POINTS}), not {obs.shape}")
+    dens = None if denominators is None else np.asarray(denominators, dtype=float)
+    prop = np.broadcast_to(np.asarray(proportion, dtype=bool), obs.shape[:1])
+    out = np.full(len(obs), "cannot be calculated", dtype=object)
+    valid = np.isfinite(obs).all(axis=1)
+    if dens is not None:
+        with np.errstate(invalid="ignore"):
+            valid &= np.isfinite(dens).all(axis=1) & (dens.min(axis=1, initial=np.inf) > 0)
+    total_o = _running_sum(obs)
+    total_n = _running_sum(dens) if dens is not None else np.full(len(obs), float(TREND_POINTS))
+    zero = valid & (total_o == 0)
+    out[zero] = "no significant change"
+    tested = valid & ~zero
+    if not tested.any():
+        return out
+    if not tested.all():
+        rows = np.flatnonzero(tested)
+        obs, total_o, total_n, prop = obs[rows], total_o[rows], total_n[rows], prop[rows]
+        dens = dens[rows] if dens is not None else None
+    o, t_o, t_n = obs, total_o, total_n
+
+    def n(k: int) -> Any:  # the denominators of point k (1 for plain counts)
+        return 1.0 if dens is None else dens[:, k]
+
+    # Point by point, one column at a time (no series x points temporaries), each sum in the
+    # order recent_trend adds its terms.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Proportions: the Cochran-Armitage test.
+        p = t_o / t_n
+        u_prop = sxx = sx = 0.0
+        for k in range(TREND_POINTS):
+            xi = float(k + 1)
+            u_prop = u_prop + xi * (o[:, k] - n(k) * p)
+            sxx = sxx + n(k) * xi * xi
+            sx = sx + n(k) * xi
+        var_prop = p * (1 - p) * (sxx - sx * sx / t_n)
+        # Rates: the Poisson score test.
+        u_rate = ex = exx = 0.0
+        for k in range(TREND_POINTS):
+            xi = float(k + 1)
+            expected = n(k) * t_o / t_n
+            u_rate = u_rate + xi * (o[:, k] - expected)
+            ex = ex + xi * expected
+            exx = exx + (xi * xi) * expected
+        var_rate = exx - ex * ex / t_o
+        u = np.where(prop, u_prop, u_rate)
+        var = np.where(prop, var_prop, var_rate)
+        stat = u * u / var
+    words = np.array(["decreasing", "increasing", "no significant change"], dtype=object)
+    verdict = words[(u > 0).astype(np.int64)]  # the rows share the three word objects
+    verdict[(var <= 0) | (stat <= _chi2_critical(level))] = words[2]
+    out[tested] = verdict
+    return out
+
+
+def _running_sum(a: Any) -> Any:
+    """Row sums added left to right, as Python's ``sum`` adds (NumPy may pair terms up)."""
+    total = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        total += a[:, k]
+    return total
+
+
 # Array versions of the tests above, for tables of thousands of localities. They follow SciPy's
 # definitions step by step (the two-sided p-value sums every outcome no more likely than the one
 # observed, found by binary search on the far side of the mode), so every p-value equals the one
