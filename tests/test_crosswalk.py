@@ -193,7 +193,7 @@ def test_crosswalk_cli_with_area_weights(merged_old_wards, tmp_path):
     assert (tmp_path / "new.csv.manifest.json").is_file()
 
 
-def test_lookup_files_are_checked(write):
+def test_lookup_files_are_checked(write, tmp_path):
     bad = write(
         "lk.csv", "old_code,new_code,weight\nA,E05011468,0.6\nA,Fairfeld,0.3\nB,E05011487,x\n"
     )
@@ -221,6 +221,12 @@ def test_lookup_files_are_checked(write):
         "E05011468",
         "E05011487",
     ]
+    # Without a weighting note the output says which file the weights came from, by name only.
+    deep = tmp_path / "private" / "folder"
+    deep.mkdir(parents=True)
+    plain = deep / "lk4.csv"
+    plain.write_text("old_code,new_code,weight\nA,Fairfield,0.6\nA,Waddon,0.4\n")
+    assert read_lookup(plain, TARGET).weighting == "weights from lk4.csv"
 
 
 def test_a_lookup_is_an_input_of_the_run(write, tmp_path):

@@ -131,7 +131,8 @@ def read_lookup(path: Path, register: WardRegister | None = None) -> Lookup:
     weighting = next(
         (n.split(":", 1)[1].strip() for n in notes if n.lower().startswith("weighting:")), ""
     )
-    return Lookup(table, weighting or f"weights from {shown}")
+    # The weighting is written into the output: the file's name, never the folder it sits in.
+    return Lookup(table, weighting or f"weights from {path.name}")
 
 
 def lookup_from_boundaries(old: Boundaries, new: Boundaries) -> Lookup:
