@@ -166,3 +166,28 @@ def test_gc_paused_restores_the_collector_as_it_found_it():
     with pytest.raises(RuntimeError), gc_paused():
         raise RuntimeError
     assert gc.isenabled()
+
+
+def test_a_workbook_is_the_same_bytes_whatever_the_hash_seed():
+    """Number formats get their ids in the order a sheet uses them, not a set's order (which
+    changes with Python's hash seed): equal inputs, equal files, equal manifest hashes."""
+    import hashlib
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib\n"
+        "from localitymap.renderers.workbook import Sheet, write_workbook\n"
+        "s = Sheet('T', 'Table 1: T', ['Area', 'Share', 'Rate', 'Count', 'Rank'],\n"
+        "          [['A', 0.5, 1.5, 3, 1], ['B', 0.25, 2.5, 4, 2]],\n"
+        "          kinds=['text', 'share', 'rate', 'count', 'rank'])\n"
+        "print(hashlib.sha256(write_workbook(title='T', cover=[], notes=[], sheets=[s])).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "3", "11"):
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                             text=True, check=True)  # fmt: skip
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
+    assert len(next(iter(digests))) == len(hashlib.sha256().hexdigest())

@@ -182,6 +182,8 @@ def test_findings_summarise_many_significantly_higher_localities(region):
     # No sentence per locality: one summary instead.
     assert not [s for s in sentences if s.split(" had a significantly higher")[0] in set(higher)]
     (summary,) = [s for s in sentences if "localities had a significantly higher rate" in s]
+    assert "than the rest of the area (95% level)" in summary  # a region, not a borough
+    assert not any("rest of the borough" in s for s in sentences)
     n_loc = body.locality.nunique()
     assert summary.startswith(f"{len(higher):,} of {n_loc:,} localities")
     assert f"{strongly:,} of them also at the 99.8% level" in summary
@@ -285,5 +287,52 @@ def test_a_regions_published_table_ranks_within_each_authority_from_published_fi
         on=["indicator", "authority"],
     )
     assert len(beside) and (beside["authority_share_low"] < beside["authority_share_high"]).all()
+    # Their ranks within the authority are ranges that hold the true rank.
+    true_rank = raw.groupby(["indicator", "authority"])["count_low"].rank(
+        method="min", ascending=False
+    )
+    best, worst = pub.loc[shown, "authority_rank_best"], pub.loc[shown, "authority_rank_worst"]
+    assert (best <= true_rank[shown]).all() and (true_rank[shown] <= worst).all()
+    assert (beside["authority_rank_best"] <= beside["authority_rank_worst"]).all()
     header = next(line for line in to_csv(pub).splitlines() if not line.startswith("#"))
     assert "authority,authority_share_low,authority_share_high,authority_rank" in header
+
+
+def test_within_authority_figures_skip_rows_with_no_authority():
+    """A table read back from a file may have a locality with no authority: it gets no share
+    or rank within one, and the others are unaffected."""
+    import pandas as pd
+
+    from localitymap.model.rollup import add_within_authority
+
+    t = pd.DataFrame({"indicator": "a", "locality": ["N", "S", "E"], "authority": ["A", None, "A"],
+                      "is_total": False, "count_low": [3.0, 4, 1], "count_high": [3.0, 4, 1]})  # fmt: skip
+    add_within_authority(t)
+    assert t["authority_share_low"].round(2).tolist()[::2] == [0.75, 0.25]
+    assert pd.isna(t.loc[1, "authority_share_low"]) and pd.isna(t.loc[1, "authority_rank"])
+    assert t["authority_rank"].tolist()[::2] == [1, 2]
+
+
+def test_another_authoritys_register_without_boundaries_gets_a_report_without_maps(
+    region, tmp_path, monkeypatch
+):
+    """The bundled boundaries are Croydon's: another register's report leaves maps out and
+    says so, and a map asks for the boundary file instead of failing on Croydon's wards."""
+    from typer.testing import CliRunner
+
+    from localitymap.cli import app
+
+    n, *_ = region
+    monkeypatch.chdir(tmp_path)
+    inputs = ["--data", str(n.data), "--register", str(n.register), "--scheme", str(n.scheme),
+              "--population", str(n.population), "--catalogue", str(n.catalogue)]  # fmt: skip
+    runner = CliRunner()
+    result = runner.invoke(app, ["report", *inputs, "-o", "r.html"])
+    assert result.exit_code == 0, result.output
+    assert "the report has no maps: there are no ward boundaries" in result.stderr
+    html = (tmp_path / "r.html").read_text()
+    assert "<img" not in html and "Table 1:" in html
+    result = runner.invoke(app, ["map", *inputs, "-i", "ind_0000", "-o", "m.png"])
+    assert result.exit_code == 1
+    assert "no ward boundaries for the register's wards" in result.stderr
+    assert "--wards FILE" in result.stderr and not (tmp_path / "m.png").exists()

@@ -419,7 +419,8 @@ def test_docx_table_cells_keep_their_text_exactly_and_escape_markup():
     XML cannot hold must not break the document."""
     from localitymap.publication.report import Cell, Document, Section, Table
 
-    texts = ['<b>North</b> & "co"', "  padded ", "a\tb", "two\nlines", "bell\x07", "1,200"]
+    texts = ['<b>North</b> & "co"', "  padded ", "a\tb", "two\nlines", "bell\x07", "1,200",
+             "cr\rhere", "crlf\r\nhere"]  # fmt: skip
     table = Table(
         caption="Table 1: <i>Count</i>",
         header=["Locality", "Figure"],
@@ -433,8 +434,8 @@ def test_docx_table_cells_keep_their_text_exactly_and_escape_markup():
     (t,) = d.tables
     got = [row.cells[0].text for row in t.rows[1:]]
     assert got == ["<b>North</b> & \"co\"", "  padded ", "a\tb", "two\nlines", "bell\ufffd",
-                   "1,200"]  # fmt: skip
-    assert [row.cells[1].paragraphs[0].style.name for row in t.rows[1:]] == ["Table Number"] * 6
+                   "1,200", "cr\nhere", "crlf\nhere"]  # fmt: skip
+    assert [row.cells[1].paragraphs[0].style.name for row in t.rows[1:]] == ["Table Number"] * 8
     assert t.rows[0].cells[0].paragraphs[0].style.name == "Table Heading"
     assert (
         t._tbl.tblPr.find(docx.oxml.ns.qn("w:tblCaption")).get(docx.oxml.ns.qn("w:val"))

@@ -129,16 +129,36 @@ class Exercise:
 
     @cached_property
     def boundaries(self) -> Boundaries:
-        """Ward boundaries (bundled Croydon wards unless the exercise names a file)."""
+        """Ward boundaries (bundled Croydon wards unless the exercise names a file). An exercise
+        with another authority's register and no boundary file has none: an error saying so.
+        """
         from localitymap.model.geo import load_boundaries
 
         s = self.settings
         reg = self._given_register()
+        if not self.has_boundaries:
+            raise InputError(
+                f"no ward boundaries for the register's wards ({reg.lad_name if reg else ''}): "
+                "the bundled boundaries are Croydon's",
+                hint="give the boundary file with --wards FILE (or wards = in localitymap.toml); "
+                "`localitymap wards fetch` downloads an authority's wards",
+            )
         b = load_boundaries(
             s.wards, code_column=s.ward_code_column, name_column=s.ward_name_column, register=reg
         )
         self.notes += [p for p in b.report.problems if p.severity != "error"]
         return b
+
+    @cached_property
+    def has_boundaries(self) -> bool:
+        """Whether the exercise has ward boundaries for its wards: a boundary file, or the
+        bundled Croydon wards when the register (if any) is theirs."""
+        from localitymap.inputs.wards import load_register
+
+        if self.settings.wards is not None or self.settings.register is None:
+            return True
+        reg = self._given_register()
+        return reg is not None and set(reg.codes) <= set(load_register().codes)
 
     def _given_register(self) -> WardRegister | None:
         from localitymap.inputs.wards import load_register
@@ -344,9 +364,19 @@ class Exercise:
                 ward_values=self.ward_values, status=self.status_line(),
             )  # fmt: skip
 
+        if not self.has_boundaries:
+            from localitymap.errors import Problem
+
+            self.notes.append(Problem(
+                "the report has no maps: there are no ward boundaries for the register's wards",
+                hint="give them with --wards FILE (`localitymap wards fetch` downloads them)",
+                severity="note",
+            ))  # fmt: skip
         return build_report(
-            table, self.data, self.scheme, self.protection, self.boundaries,
-            title=title or self.settings.title, draw_map=draw_map,
+            table, self.data, self.scheme, self.protection,
+            self.boundaries if self.has_boundaries else None,
+            title=title or self.settings.title,
+            draw_map=draw_map if self.has_boundaries else None,
         )  # fmt: skip
 
     def write_report(

@@ -299,6 +299,7 @@ def add_within_authority(
     # Compared and grouped inside pandas: no Python string per row (see rollup's _text).
     use = (
         ~table["is_total"].to_numpy(dtype=bool)
+        & table["authority"].notna().to_numpy(dtype=bool)
         & (table["authority"] != SEVERAL).to_numpy(dtype=bool)
         & (table["locality"] != UNASSIGNED).to_numpy(dtype=bool)
         & ~np.isnan(lo)

@@ -223,6 +223,8 @@ def _rate_findings(
     """Where the per-child ranking differs from the count ranking (grouped into one sentence),
     and which localities are significantly higher than the rest of the borough."""
     out: list[str] = []
+    # Rates are compared with every other ward of the register: a borough's, or a region's.
+    rest = "the rest of the area" if "authority" in table.columns else "the rest of the borough"
     elsewhere: dict[str, list[str]] = {}
     for ind, grp in groups.items():
         body = grp[~grp["is_total"] & grp["locality"].ne(UNASSIGNED)]
@@ -245,7 +247,9 @@ def _rate_findings(
     higher: dict[str, list[str]] = {}
     strongly: dict[str, list[str]] = {}
     for ind, grp in groups.items():
-        up = grp[~grp["is_total"] & (grp["vs_rest_95"] == "higher")]
+        up = grp[
+            ~grp["is_total"] & grp["locality"].ne(UNASSIGNED) & (grp["vs_rest_95"] == "higher")
+        ]
         for loc, very in zip(up["locality"], up["vs_rest_998"] == "higher", strict=True):
             higher.setdefault(loc, []).append(label[ind])
             if very:
@@ -255,10 +259,11 @@ def _rate_findings(
         # and name those higher on the most indicators; the rates table marks every one.
         most = sorted(higher.items(), key=lambda kv: -len(kv[1]))[:5]
         named = _join([f"{loc} ({len(items)})" for loc, items in most])
-        n_loc = int(table.loc[~table["is_total"], "locality"].nunique())
+        places = table.loc[~table["is_total"], "locality"]
+        n_loc = int(places[places != UNASSIGNED].nunique())
         out.append(
-            f"{len(higher):,} of {n_loc:,} localities had a significantly higher rate than the "
-            "rest of the borough (95% level) for at least one indicator; "
+            f"{len(higher):,} of {n_loc:,} localities had a significantly higher rate than "
+            f"{rest} (95% level) for at least one indicator; "
             f"{len(strongly):,} of them also at the 99.8% level. Higher on the most indicators: "
             f"{named}. The rates table marks each with ▲."
         )
@@ -267,8 +272,7 @@ def _rate_findings(
         higher_sentences = higher
     for loc, items in higher_sentences.items():
         sentence = (
-            f"{loc} had a significantly higher rate than the rest of the borough (95% level) "
-            f"for {_join(items)}"
+            f"{loc} had a significantly higher rate than {rest} (95% level) for {_join(items)}"
         )
         also = strongly.get(loc, [])
         if also and len(also) == len(items):
@@ -283,10 +287,10 @@ def _rate_findings(
         if v in ("higher", "similar", "lower")
     }
     if not higher and compared:
-        out.append("No locality had a significantly higher rate than the rest of the borough.")
+        out.append(f"No locality had a significantly higher rate than {rest}.")
     elif not compared:
         out.append(
-            "No rate could be compared with the rest of the borough (no denominator, or the "
+            f"No rate could be compared with {rest} (no denominator, or the "
             "figures needed are suppressed)."
         )
     return out

@@ -351,8 +351,8 @@ def _down(
     out["groups"] = column_groups([str(domains.get(i, "")) for i in ids], first=1)
     out["notes"] = [
         *parts.get("notes", []),
-        f"With {len(localities):,} localities, this table runs down the page by locality, with "
-        "the indicators across in parts of a few at a time.",
+        f"With {len(localities):,} localities, this table is arranged by locality (a row "
+        "each) rather than by indicator.",
     ]
     return out
 

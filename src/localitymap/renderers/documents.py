@@ -396,7 +396,8 @@ def _runs(text: str) -> str:
     if not text:
         return ""
     out = []
-    for k, line in enumerate(str(text).translate(_NOT_XML).split("\n")):
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")  # as python-docx reads them
+    for k, line in enumerate(text.translate(_NOT_XML).split("\n")):
         if k:
             out.append("<w:br/>")
         for j, piece in enumerate(line.split("\t")):

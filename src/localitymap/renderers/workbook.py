@@ -265,7 +265,9 @@ def _fill(ws: Any, s: Sheet, first: int) -> None:
 
     probe = Cell(ws, row=first, column=1)  # never stored in the sheet
     number_style, text_style = {}, {}
-    for kind in set(s.kinds):
+    # In the sheet's order: a set's order changes with the hash seed, and with it which number
+    # format gets which id in the file.
+    for kind in dict.fromkeys(s.kinds):
         probe.number_format = NUMBER_FORMATS.get(kind, "General")
         number_style[kind] = copy(probe._style)
         probe.number_format = "General"
