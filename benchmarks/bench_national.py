@@ -7,8 +7,9 @@ with rates (limits and comparisons with the rest), and ``compare`` with the rece
 from SciPy's distributions on arrays; two-sided tail p-values). Time is the median of interleaved
 runs; peak memory is tracemalloc's peak over the work (inputs already loaded), measured in
 separate runs so the tracing does not slow the timed ones. Then the report (XLSX, HTML, DOCX, no
-disclosure control) at 7,000 wards, and the growth of each step from 700 to 7,000 wards and from
-100 to 1,000 indicators (linear: x10 the input, x10 +-30% the time or less).
+disclosure control) at 7,000 wards, the disclosure control itself at 7,000 wards, and the growth
+of each step from 700 to 7,000 wards, from 100 to 1,000 indicators and from 10 to 100 periods
+(linear: x10 the input, x10 +-30% the time or less).
 
 Reading the files is timed and printed beside pandas.read_csv, but is not in the ratios: the
 reader checks every cell and names each problem (file, row, column), which read_csv does not.
@@ -90,6 +91,20 @@ def ours_compare(x: dict[str, Any]) -> Any:
 
     tables = [rollup(d, x["scheme"]) for d in x["data"]]
     return compare(tables[0], tables[-1], tables)
+
+
+def ours_protect(x: dict[str, Any]) -> Any:
+    from localitymap.model.rollup import rollup
+    from localitymap.publication.disclosure import protect
+
+    d = x["data"][-1]
+    return protect(rollup(d, x["scheme"]), "threshold5", data=d, scheme=x["scheme"])
+
+
+def ours_every_period(x: dict[str, Any]) -> Any:
+    from localitymap.model.rollup import rollup
+
+    return [rollup(d, x["scheme"]) for d in x["data"]]
 
 
 # ---------------------------------------------------------------- the hand-written baseline
@@ -258,13 +273,21 @@ def main() -> int:
         print(f"  report at {big.wards:,} wards: build {rep['build']:.1f} s, XLSX {rep['xlsx']:.1f} s, "
               f"HTML {rep['html']:.1f} s, DOCX {rep['docx']:.1f} s; total {total:.1f} s "
               f"(target {REPORT_TARGET:.0f} s)  {'ok' if good else 'MISSED'}")  # fmt: skip
+        prot = ours_protect(x)
+        times_big["disclosure"] = statistics.median(timed(ours_protect, x) for _ in range(REPEATS))
+        cells = len(prot.cells)
+        hidden = int((prot.cells["status"] == "suppressed").sum())
+        print(f"  disclosure control (threshold5, wards + localities + total) at {big.wards:,} "
+              f"wards: {times_big['disclosure']:.1f} s for {cells:,} cells, {hidden:,} hidden "
+              "(exact bounds through the tree of sums: linear in cells)")  # fmt: skip
         del x
 
         print("Growth (x10 the input; linear is x10, +30% allowed):")
         small = make(root, "small", wards=WARDS // 10, indicators=30, periods=10)
         xs = load(small)
         for name, ours in [("rollup", ours_rollup), ("rollup --rates", ours_rates),
-                           ("compare + trend", ours_compare)]:  # fmt: skip
+                           ("compare + trend", ours_compare),
+                           ("disclosure", ours_protect)]:  # fmt: skip
             ours(xs)
             t_small = statistics.median(timed(ours, xs) for _ in range(REPEATS))
             growth = times_big[name] / t_small
@@ -285,6 +308,22 @@ def main() -> int:
             ok &= good
             print(f"  {name:<16} 100 -> 1,000 indicators: {tf:.3f} s -> {tm:.3f} s  "
                   f"x{tm / tf:4.1f}  {'ok' if good else 'MISSED'}")  # fmt: skip
+        del xm
+        # Periods: the same 700 wards and 30 indicators over 10 and 100 periods.
+        short = make(root, "short", wards=700, indicators=30, periods=10)
+        long_ = make(root, "long", wards=700, indicators=30, periods=100)
+        xp, xq = load(short), load(long_)
+        for name, ours in [("rollup of every period", ours_every_period),
+                           ("compare + trend", ours_compare)]:  # fmt: skip
+            ours(xp), ours(xq)
+            tp = statistics.median(timed(ours, xp) for _ in range(REPEATS))
+            tq = statistics.median(timed(ours, xq) for _ in range(REPEATS))
+            good = tq / tp <= 13
+            ok &= good
+            print(f"  {name:<16} 10 -> 100 periods: {tp:.3f} s -> {tq:.3f} s  "
+                  f"x{tq / tp:4.1f}  {'ok' if good else 'MISSED'}")  # fmt: skip
+        del xp, xq
+        xm = load(many)
         rf, rm = report_seconds(xf), report_seconds(xm)
         growth = sum(rm.values()) / sum(rf.values())
         good = growth <= 13
