@@ -205,3 +205,29 @@ def test_source_lines_print_at_7_pt_or_more(inputs):
             for m in re.finditer(r"font-size: ([\d.]+)px[^>]*>[^<]*(?:Contains|Scheme:)", svg)
         ]
         assert sizes and min(sizes) * scale >= 7, (ind, sizes, scale)
+
+
+@pytest.mark.parametrize("lines", [1, 6])
+def test_the_map_sits_above_its_footer_however_long(lines):
+    """The sources and the data warning under a map never run under the map itself (the
+    borough's outline and the scale bar crossed a five-line footer)."""
+    import geopandas as gpd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from shapely.geometry import box
+
+    from localitymap.renderers.maps import draw_map
+
+    squares = [box(0, 0, 900, 3000), box(1000, 0, 1900, 3000)]
+    loc = gpd.GeoDataFrame({"locality": ["A", "B"], "x_low": [1, 2], "x_high": [1, 2]},
+                           geometry=squares, crs=27700)  # fmt: skip
+    footer = [f"Source line {k}: " + "words " * 20 for k in range(lines)]
+    fig = draw_map(loc, loc[["geometry"]], "x", "X", footer=footer, illustrative=True)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    (ax,) = fig.axes
+    drawn = ax.get_tightbbox(renderer)  # shapes, labels and the scale bar
+    below = [
+        t for t in fig.texts if "Source line" in t.get_text() or "ILLUSTRATIVE" in t.get_text()
+    ]
+    assert len(below) == 2
+    assert all(drawn.y0 >= t.get_window_extent(renderer).y1 for t in below)

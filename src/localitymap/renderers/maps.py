@@ -215,7 +215,9 @@ def _hidden_patch(symbol: str) -> Any:
 def _scale_bar(ax: Axes, frame_bounds: Sequence[float]) -> None:
     minx, miny, maxx, _ = frame_bounds
     width = maxx - minx
-    km = next(k for k in (10, 5, 2, 1, 0.5) if k * 1000 <= width / 4)
+    # A round length at most a quarter of the map's width (an area under 2 km across too).
+    steps = (50, 20, 10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05)
+    km = next((k for k in steps if k * 1000 <= width / 4), steps[-1])
     x0, y0 = maxx - km * 1000 - width * 0.03, miny + width * 0.02
     ax.plot(
         [x0, x0 + km * 1000], [y0, y0], color="black", linewidth=2, solid_capstyle="butt", zorder=9
@@ -232,9 +234,10 @@ def _north_arrow(ax: Axes) -> None:
 
 def _footer(
     fig: Figure, lines: list[str], illustrative: bool, y: float = 0.012, size: float = 7.5
-) -> None:
+) -> float:
     """Source lines at the foot of the page (at least 7 pt where the figure prints at its own
-    size), and the data warning above them when it applies."""
+    size), and the data warning above them when it applies. Returns the top of what it wrote,
+    as a fraction of the figure's height, so a map can sit above it."""
     import textwrap
 
     width = int(fig.get_figwidth() * 125 / size)  # characters that fit across at this size
@@ -242,12 +245,15 @@ def _footer(
     fig.text(
         0.03, y, text, fontsize=size, va="bottom", ha="left", color="#222222", linespacing=1.35
     )
+    # Line height in points -> a fraction of this figure's height, so any page size works.
+    block = (text.count("\n") + 1) * size * 1.35 / 72 / fig.get_figheight()
+    top = y + block
     if illustrative:
-        # Line height in points -> a fraction of this figure's height, so any page size works.
-        block = (text.count("\n") + 1) * size * 1.35 / 72 / fig.get_figheight()
-        fig.text(0.03, y + block + 0.01,
+        fig.text(0.03, top + 0.01,
                  "ILLUSTRATIVE DATA: invented figures, not real children's-services data",
                  fontsize=max(8, size), fontweight="bold", va="bottom", ha="left", color="black")  # fmt: skip
+        top += 0.01 + max(8, size) * 1.35 / 72 / fig.get_figheight()
+    return top
 
 
 def _frame_axes(ax: Axes, bounds: Sequence[float], pad: float = 0.03) -> None:
@@ -370,7 +376,10 @@ def draw_map(
     )
 
     fig = Figure(figsize=(7.0, 7.8))
-    ax = fig.add_axes((0.01, 0.13, 0.70, 0.76))
+    # The map sits above its footer, however many lines the sources take.
+    # The map prints about 14.5 cm wide in the Word report: 8.8 pt here is over 7 pt on paper.
+    foot = _footer(fig, footer, illustrative, size=8.8) + 0.015
+    ax = fig.add_axes((0.01, foot, 0.70, 0.89 - foot))
     _draw_shapes(ax, list(fill_layer.geometry), faces, edge="none", width=0, hatches=hatches, z=1)
     _outline(ax, list(wards.geometry), "#7a7a7a", 0.35, z=2)
     _outline(ax, list(localities.geometry), "#111111", 1.3, z=3)
@@ -400,8 +409,6 @@ def draw_map(
     )
     if subtitle:
         fig.text(0.03, 0.925, subtitle, fontsize=8.5, color="#444444", va="top")
-    # The map prints about 14.5 cm wide in the Word report: 8.8 pt here is over 7 pt on paper.
-    _footer(fig, footer, illustrative, size=8.8)
     return fig
 
 
