@@ -441,3 +441,20 @@ def test_docx_table_cells_keep_their_text_exactly_and_escape_markup():
         t._tbl.tblPr.find(docx.oxml.ns.qn("w:tblCaption")).get(docx.oxml.ns.qn("w:val"))
         == "Table 1: <i>Count</i>"
     )
+
+
+def test_consecutive_wide_sections_share_landscape_pages_without_an_empty_page_between():
+    from localitymap.publication.report import Cell, Document, Section, Table
+
+    def wide(name):
+        return Table(caption=f"Table: {name}", header=["A", "B"], rows=[[Cell("x"), Cell("1")]],
+                     sheet=name, wide=True)  # fmt: skip
+
+    narrow = Table(caption="Table: n", header=["A", "B"], rows=[[Cell("x"), Cell("1")]], sheet="n")
+    doc = Document(title="T", subtitle="S", status="Status", warning="", public=True, notes=[],
+                   sections=[Section("One", [wide("a")]), Section("Two", [wide("b")]),
+                             Section("Three", [narrow])], symbol="")  # fmt: skip
+    d = docx.Document(io.BytesIO(to_docx(doc)))
+    # Portrait (title), landscape (sections One and Two together), portrait (section Three).
+    landscape = [s.page_width > s.page_height for s in d.sections]
+    assert landscape == [False, True, False]

@@ -87,11 +87,15 @@ def _to_docx(doc: Document) -> bytes:
     d.add_paragraph(doc.status, style="Status")
     if doc.warning:
         d.add_paragraph(doc.warning, style="Data Warning")
+    landscape = False
     for section in doc.sections:
-        # A section with a wide table goes on landscape pages, its heading included.
+        # A section with a wide table goes on landscape pages, its heading included; the page
+        # turns only where the next section needs the other way (two turns in a row would leave
+        # an empty page between two landscape sections).
         wide = any(isinstance(b, Table) and b.wide for b in section.blocks)
-        if wide:
-            _docx_orientation(d, WD_ORIENT.LANDSCAPE)
+        if wide != landscape:
+            _docx_orientation(d, WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT)
+            landscape = wide
         d.add_heading(section.title, level=1)
         for block in section.blocks:
             if isinstance(block, Paragraph):
@@ -104,8 +108,6 @@ def _to_docx(doc: Document) -> bytes:
             elif isinstance(block, Table):
                 for part in _table_parts(block):
                     _docx_table(d, part, doc.symbol, _text_width(d.sections[-1]))
-        if wide:
-            _docx_orientation(d, WD_ORIENT.PORTRAIT)
     buf = io.BytesIO()
     d.save(buf)
     return fixed_zip_times(_without_template_leftovers(buf.getvalue()))
