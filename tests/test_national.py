@@ -147,6 +147,9 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
         assert cell.value == body[(row[0].text, label)]
     ranks = tables["Ranks"]
     assert [r[0].text for r in ranks.rows] == localities  # no rank for the total
+    # The leaders' shares are given, as ranges where suppressed wards leave the total open.
+    shares = [r[k].text for r in tables["Highest"].rows for k in (2, 4)]
+    assert "not available" not in shares and all(s.endswith("%") for s in shares)
 
     d = docx.Document(io.BytesIO(to_docx(doc)))
     assert max(len(t.columns) for t in d.tables) <= 1 + 6  # locality + one part's indicators

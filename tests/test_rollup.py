@@ -182,3 +182,29 @@ def test_rollup_accepts_paths_and_ids(write):
     path = write("d.csv", "ward,cp_plans\nFairfield,10\nWaddon,1\nKenley,12\n")
     t = rollup(path, write("s.toml", SMALL))
     assert _row(t, "cp_plans", TOTAL)["count"] == 23
+
+
+def test_leaders_are_certain_when_only_places_further_down_are_open():
+    """Suppressed figures further down do not make the top two uncertain; one that could reach
+    second place does."""
+    import numpy as np
+    import pandas as pd
+
+    from localitymap.model.rollup import competition_ranks, leaders
+
+    def table(lows, highs):
+        lo, hi = np.array([lows], float), np.array([highs], float)
+        rank, best, worst = competition_ranks(lo, hi)
+        n = len(lows)
+        return pd.DataFrame({
+            "indicator": "x", "label": "X", "locality": list("ABCD")[:n], "is_total": False,
+            "count_low": lows, "count_high": highs, "share": np.nan,
+            "rank": rank[0], "rank_best": best[0], "rank_worst": worst[0],
+        })  # fmt: skip
+
+    settled = leaders(table([100, 50, 0], [100, 50, 10])).iloc[0]
+    assert (settled["highest"], settled["second"], settled["certain"]) == ("A", "B", True)
+    open_second = leaders(table([100, 50, 40], [100, 50, 60])).iloc[0]
+    assert open_second["second"] == "B" and not open_second["certain"]
+    open_first = leaders(table([100, 50, 0], [100, 50, 120])).iloc[0]
+    assert not open_first["certain"]

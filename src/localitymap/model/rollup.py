@@ -403,7 +403,8 @@ def leaders(table: pd.DataFrame) -> pd.DataFrame:
 
     Tied localities are listed together (``"North East = Central West"``); after a tie for the
     highest, "second" is the next distinct value. ``certain`` is False where suppressed cells
-    could change the order.
+    could change who is highest or second: a locality there whose rank is a range, or another
+    that could reach either place (the order further down does not matter here).
 
     >>> ld = leaders(rollup(read_indicators(period="2019-02"), "icn6")).set_index("indicator")
     >>> ld.loc["adult_mental_health", "highest"]
@@ -436,8 +437,12 @@ def leaders(table: pd.DataFrame) -> pd.DataFrame:
                 if second or not hidden_second
                 else hidden_mark,
                 "second_share": second[0]["share"] if second else float("nan"),
-                "certain": all(r["rank_best"] == r["rank_worst"] for r in shown)
-                and len(shown) == len(recs),
+                "certain": bool(first)
+                and all(r["rank_best"] == r["rank_worst"] for r in [*first, *second])
+                # Shown ranks' ranges allow for where a suppressed locality could be.
+                and not any(
+                    r["rank_best"] <= place for r in shown if r not in first and r not in second
+                ),
             }
         )
     return pd.DataFrame(rows)

@@ -206,7 +206,7 @@ def build_report(
         tab("Share of the borough total by locality", **_down(_shares(table), table, short))
     )
     demand.append(tab("Rank by locality (1 = highest count)", **_down(_ranks(table), table, short)))
-    demand.append(tab("Highest and second-highest locality", **_leaders(leaders(table))))
+    demand.append(tab("Highest and second-highest locality", **_leaders(leaders(table), table)))
     sections = [Section("Summary", summary), Section("Demand by locality", demand)]
     if "rate" in table.columns and table["rate_low"].notna().any():
         rates = tab("Rate by locality", **_down(_rates(table), table, short))
@@ -297,7 +297,7 @@ def rollup_tables(table: pd.DataFrame) -> list[Table]:
         (f"Count by locality, {period}", _down(_counts(table), table)),
         ("Share of the borough total by locality", _down(_shares(table), table)),
         ("Rank by locality (1 = highest count)", _down(_ranks(table), table)),
-        ("Highest and second-highest locality", _leaders(leaders(table))),
+        ("Highest and second-highest locality", _leaders(leaders(table), table)),
     ]
     if "rate" in table.columns:
         parts.append(("Rate by locality", _down(_rates(table), table)))
@@ -522,7 +522,22 @@ def _missing(x: object) -> bool:
     return x is None or str(x) == "<NA>" or (isinstance(x, float) and math.isnan(x))
 
 
-def _leaders(ld: pd.DataFrame) -> dict[str, Any]:
+def _leaders(ld: pd.DataFrame, table: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The leaders table; a share that is only a range (suppressed wards leave the total open)
+    is given as that range from ``table``, as the shares table gives it."""
+    bounds: dict[tuple[str, str], tuple[float, float]] = {}
+    if table is not None:
+        body = table[~table["is_total"]]
+        bounds = {
+            (i, loc): (lo, hi)
+            for i, loc, lo, hi in zip(body["indicator"], body["locality"], body["share_low"],
+                                      body["share_high"], strict=True)
+        }  # fmt: skip
+
+    def share(r: dict[str, Any], place: str) -> Cell:
+        first = str(r[place]).split(" = ")[0]
+        return _share_cell(r[f"{place}_share"], bounds.get((r["indicator"], first)))
+
     rows = []
     for r in ld.to_dict("records"):
         flag = "" if r["certain"] else " (order uncertain)"
@@ -530,9 +545,9 @@ def _leaders(ld: pd.DataFrame) -> dict[str, Any]:
             [
                 Cell(str(r["label"])),
                 Cell(str(r["highest"]) + flag),
-                _share_cell(r["highest_share"]),
+                share(r, "highest"),
                 Cell(str(r["second"])),
-                _share_cell(r["second_share"]),
+                share(r, "second"),
             ]
         )
     return {
@@ -542,9 +557,12 @@ def _leaders(ld: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _share_cell(x: float) -> Cell:
+def _share_cell(x: float, bounds: tuple[float, float] | None = None) -> Cell:
     if _missing(x):
-        return Cell("not available")
+        low, high = bounds or (None, None)
+        if _missing(low) or _missing(high):
+            return Cell("not available")
+        return Cell(format_share(low, high, 0), None, "share", low=float(low), high=float(high))
     return Cell(format_share(x, x, 0), float(x), "share")
 
 
