@@ -128,9 +128,11 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
 
     from localitymap.publication.report import ACROSS_LIMIT, Table, build_report
     from localitymap.renderers.documents import to_docx, to_xlsx
+    from localitymap.statistics.rates import add_rates, read_population
 
     n, reg, data, table = region
     scheme = load_scheme(n.scheme, reg)
+    table = add_rates(table, data, scheme, read_population(n.population, register=reg))
     doc = build_report(table, data, scheme, None)
     tables = {b.sheet: b for s in doc.sections for b in s.blocks if isinstance(b, Table)}
     localities = list(scheme.localities)
@@ -139,7 +141,9 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
     labels = list(dict.fromkeys(table["label"]))
     assert counts.header == ["Locality", *labels] and counts.across == "Indicator"
     assert [r[0].text for r in counts.rows] == [*localities, "Borough total"]
-    assert counts.groups and any(f"With {len(localities):,} localities" in x for x in counts.notes)
+    assert counts.groups and any(
+        f"With {len(localities):,} localities" in x for x in counts.layout_notes
+    )
     # Each cell is the figure of its locality and indicator.
     body = table[~table.is_total].set_index(["locality", "label"])["count_low"]
     row = counts.rows[3]
@@ -147,6 +151,13 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
         assert cell.value == body[(row[0].text, label)]
     ranks = tables["Ranks"]
     assert [r[0].text for r in ranks.rows] == localities  # no rank for the total
+    rates = tables["Rates"]
+    units = {"Indicator 0": "per 10,000 aged 0–15", "Indicator 3": "per 10,000 aged 16–29",
+             "Indicator 4": "% of those aged 0–15"}  # fmt: skip
+    assert "Indicator 0 (per 10,000 aged 0–15)" in rates.header
+    for label, unit in units.items():
+        if label in labels:
+            assert f"{label} ({unit})" in rates.header
     # The leaders' shares are given, as ranges where suppressed wards leave the total open.
     shares = [r[k].text for r in tables["Highest"].rows for k in (2, 4)]
     assert "not available" not in shares and all(s.endswith("%") for s in shares)
@@ -155,7 +166,12 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
     assert max(len(t.columns) for t in d.tables) <= 1 + 6  # locality + one part's indicators
     assert len(d.tables[0].rows) == 1 + len(localities) + 1
 
+    assert any("runs down the page by locality" in p.text for p in d.paragraphs)
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    # The workbook's long tables have no parts and no pages: the layout note is not theirs.
+    assert not any(
+        "runs down the page" in str(c.value) for ws in wb for row in ws.iter_rows() for c in row
+    )
     ws = wb["Ranks"]
     top = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Locality")
     assert [ws.cell(top, j).value for j in (1, 2, 3)] == ["Locality", "Indicator", "Rank"]
@@ -339,3 +355,30 @@ def test_another_authoritys_register_without_boundaries_gets_a_report_without_ma
     assert result.exit_code == 1
     assert "no ward boundaries for the register's wards" in result.stderr
     assert "--wards FILE" in result.stderr and not (tmp_path / "m.png").exists()
+
+
+def test_localities_named_alike_in_several_authorities_are_warned_about(region, tmp_path):
+    """Each authority naming its localities L1, L2 ... would add 13 authorities' L1 together:
+    the rollup cannot know it is a mistake (a region may draw a locality across boundaries),
+    so it says so by name."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from localitymap.cli import app
+    from localitymap.inputs.schemes import across_authorities
+
+    n, reg, _, _ = region
+    own = pd.read_csv(n.scheme)
+    assert across_authorities(load_scheme(n.scheme, reg), reg).ok  # each within its authority
+    alike = own.assign(
+        locality=own["locality"].str.split(" ").str[-1]
+    )  # "Authority 003 L2" -> "L2"
+    path = tmp_path / "alike.csv"
+    alike.to_csv(path, index=False)
+    report = across_authorities(load_scheme(path, reg), reg)
+    (warning,) = report.warnings
+    assert "hold wards of more than one authority: 'L1' (" in warning.message
+    assert "name them apart" in warning.hint
+    result = CliRunner().invoke(app, ["rollup", "--data", str(n.data), "--register", str(n.register),
+                                      "--scheme", str(path), "--catalogue", str(n.catalogue)])  # fmt: skip
+    assert result.exit_code == 0 and "hold wards of more than one authority" in result.stderr

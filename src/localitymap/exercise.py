@@ -221,7 +221,11 @@ class Exercise:
                 "no locality scheme given",
                 hint="give --scheme (icn6, areas3 or a file), or scheme = in localitymap.toml",
             )
-        return load_scheme(self.settings.scheme, self.register)
+        from localitymap.inputs.schemes import across_authorities
+
+        scheme = load_scheme(self.settings.scheme, self.register)
+        self.notes += across_authorities(scheme, self.register).problems
+        return scheme
 
     @cached_property
     def population(self) -> pd.DataFrame | None:

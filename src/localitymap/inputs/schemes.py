@@ -145,10 +145,41 @@ def placements(scheme: Scheme, register: WardRegister) -> tuple[dict[str, str], 
     return seen, report
 
 
+def across_authorities(scheme: Scheme, register: WardRegister) -> Report:
+    """A warning when localities hold wards of more than one authority of a regional register:
+    legitimate for a region drawn across boundaries, but also what a scheme whose authorities
+    each name a locality "North" or "L1" looks like, and its figures would add them together.
+
+    >>> across_authorities(load_scheme("icn6"), load_register()).ok
+    True
+    """
+    report = Report()
+    if len(register.authorities) < 2:
+        return report
+    spans = {
+        loc: len({register.authority_of(c) for c in codes})
+        for loc, codes in scheme.localities.items()
+    }
+    wide = {loc: n for loc, n in spans.items() if n > 1}
+    if wide:
+        named = ", ".join(f"{loc!r} ({n})" for loc, n in list(wide.items())[:5])
+        more = f" and {len(wide) - 5} more" if len(wide) > 5 else ""
+        report.add(
+            f"{len(wide)} locality(ies) hold wards of more than one authority: {named}{more}; "
+            "each is counted as one locality across those authorities",
+            file=scheme.source,
+            hint="if each authority has its own locality of that name, name them apart "
+            "(for example 'Sutton North'); a locality drawn across authorities is fine",
+            severity="warning",
+        )
+    return report
+
+
 def check_scheme(scheme: Scheme, register: WardRegister) -> Report:
     """Coverage problems of a scheme against a register: wards in two localities, wards in no
     locality, empty localities. Unknown wards are caught earlier, when the scheme is read."""
     seen, report = placements(scheme, register)
+    report.extend(across_authorities(scheme, register))
     for loc, codes in scheme.localities.items():
         if not codes:
             report.add(f"locality {loc!r} has no wards", file=scheme.source)

@@ -86,6 +86,8 @@ class Table:
     # Column groups for documents: (title, header indexes) printed as separate tables, each with
     # the row-label columns, so a wide annex stays readable on a page.
     groups: list[tuple[str, list[int]]] = field(default_factory=list)
+    # Notes on how the document lays the table out: not for a spreadsheet's long table.
+    layout_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -342,6 +344,11 @@ def _down(
     ]
     ids = [by_label.get(lab, "") for lab in labels]
     names = [str((short or {}).get(i) or lab) for i, lab in zip(ids, labels, strict=True)]
+    # A rate's unit ("per 10,000 aged 0-15", "% of those aged 0-15") stays in its heading.
+    names = [
+        f"{name}{u[len(lab) :]}" if u.startswith(f"{lab} (") else name
+        for name, u, lab in zip(names, units, labels, strict=True)
+    ]
     out = dict(parts)
     out["header"] = ["Locality", *names]
     out["full_header"] = ["Locality", *units]
@@ -349,10 +356,10 @@ def _down(
     out["across"] = "Indicator"
     out["wide"] = True
     out["groups"] = column_groups([str(domains.get(i, "")) for i in ids], first=1)
-    out["notes"] = [
-        *parts.get("notes", []),
-        f"With {len(localities):,} localities, this table is arranged by locality (a row "
-        "each) rather than by indicator.",
+    out["layout_notes"] = [
+        f"With {len(localities):,} localities, this table runs down the page by locality "
+        "rather than across it"
+        + (", with the indicators in parts of a few at a time." if len(out["groups"]) > 1 else ".")
     ]
     return out
 
@@ -497,8 +504,9 @@ def _shares(table: pd.DataFrame) -> dict[str, Any]:
 
 def _ranks(table: pd.DataFrame) -> dict[str, Any]:
     def cell(r: dict[str, Any]) -> Cell:
-        # A plain number only where the rank is certain and untied ("2=" and "2–4" stay text).
-        plain = r["rank_text"].isdigit()
+        # A number where the rank is certain, tied ("2=", the spreadsheet saying "tied") or not;
+        # a range of ranks ("2–4") is text, its ends in the bounds.
+        plain = r["rank_text"].rstrip("=").isdigit()
         return Cell(
             r["rank_text"],
             int(r["rank"]) if plain else None,

@@ -136,6 +136,7 @@ def _table_parts(table: Table) -> list[Table]:
                 header=[table.header[j] for j in keep],
                 rows=[[r[j] for j in keep] for r in table.rows],
                 notes=table.notes if k == n else [],
+                layout_notes=table.layout_notes if k == n else [],
                 groups=[],
                 full_header=[],
             )
@@ -379,7 +380,7 @@ def _docx_table(d: Any, table: Table, symbol: str, width: int) -> None:
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     d.element.body._insert_tbl(parse_xml("".join(parts)))
-    for note in table.notes:
+    for note in [*table.notes, *table.layout_notes]:
         d.add_paragraph(note, style="Table Note")
 
 
@@ -589,7 +590,7 @@ def _html_table(table: Table, key: int) -> str:
                 out.append(f"<td{cls}>{_marked(text)}</td>")
             rows.append("<tr>" + "".join(out) + "</tr>")
         rows += ["</tbody>", "</table>"]
-        rows += [f'<p class="table-note">{e(n)}</p>' for n in part.notes]
+        rows += [f'<p class="table-note">{e(n)}</p>' for n in [*part.notes, *part.layout_notes]]
     rows.append("</div>")
     return "\n".join(rows)
 
