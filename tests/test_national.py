@@ -219,6 +219,9 @@ def test_a_regional_report_has_no_single_authoritys_benchmark_table(region):
     rated = add_rates(table, data, scheme, read_population(n.population, register=reg))
     doc = build_report(rated, data, scheme, None)
     assert "Published benchmarks" not in [s.title for s in doc.sections]
+    # A user's population file is credited by its name, never claimed as ONS's.
+    assert "Population: population.csv." in doc.notes
+    assert not any("ONS" in n for n in doc.notes)
     assert all(b.rows for s in doc.sections for b in s.blocks if isinstance(b, Table))
 
 

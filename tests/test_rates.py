@@ -299,3 +299,19 @@ def test_array_rates_equal_the_row_by_row_definition(write, seed):
             checked += 1
     assert checked > 150
     assert (~t["exact"]).sum() >= 3  # ranges from suppressed cells are among the rows checked
+
+
+def test_only_the_shipped_population_is_credited_to_the_ons(tmp_path):
+    import shutil
+
+    from localitymap.paths import data_dir
+    from localitymap.statistics.rates import population_credit, read_population
+
+    shipped = read_population()
+    assert shipped.attrs["ons"]
+    own = tmp_path / "our_population.csv"
+    shutil.copy(next((data_dir() / "population").glob("*.csv")), own)
+    theirs = read_population(own)
+    assert not theirs.attrs["ons"]
+    assert population_credit({"population_source": "our_population.csv",
+                              "population_ons": theirs.attrs["ons"]}) == "our_population.csv"  # fmt: skip

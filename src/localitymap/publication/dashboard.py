@@ -376,6 +376,8 @@ def _notes(
     benchmarks: pd.DataFrame | None,
     has_targets: bool,
 ) -> list[str]:
+    from localitymap.statistics.rates import population_credit
+
     a = tables[-1].attrs
     notes = [
         f"Values are the borough's rate per {multiplier:,.0f} children in the indicator's "
@@ -404,10 +406,7 @@ def _notes(
         )
         notes += [n for n in context_notes(benchmarks) if n]
     if a.get("population_source"):
-        notes.append(
-            f"Population: {a['population_source']}, ONS mid-year estimates (Open Government "
-            "Licence v3.0)."
-        )
+        notes.append(f"Population: {population_credit(a)}.")
     notes.append(disclosure)
     notes.append(f"Produced by localitymap {__version__}.")
     return notes

@@ -324,6 +324,7 @@ def _notes(
     benchmarks: pd.DataFrame | None, disclosure: str, a: dict[str, Any],
 ) -> list[str]:  # fmt: skip
     from localitymap.publication.cells import LEGEND
+    from localitymap.statistics.rates import population_credit
 
     notes = []
     if a.get("illustrative"):
@@ -333,7 +334,7 @@ def _notes(
         )
     notes.append(f"Localities: {scheme.name}; each ward's whole count is assigned to its locality.")
     if a.get("population_source"):
-        notes.append("Population: ONS mid-year estimates (Open Government Licence v3.0).")
+        notes.append(f"Population: {population_credit(a)}.")
     if previous is not None:
         notes.append(
             f"Change since the previous period ({previous.attrs.get('period')}): the difference "

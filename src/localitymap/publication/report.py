@@ -575,6 +575,8 @@ def _share_cell(x: float, bounds: tuple[float, float] | None = None) -> Cell:
 
 
 def _rates(table: pd.DataFrame) -> dict[str, Any]:
+    from localitymap.statistics.rates import population_credit
+
     symbol = str(table.attrs.get("disclosure_symbol", ""))
     locs, rows = _grid(table)
     body = []
@@ -609,8 +611,8 @@ def _rates(table: pd.DataFrame) -> dict[str, Any]:
         body.append(cells)
     per = table.attrs.get("rate_multiplier", 10_000)
     notes = [
-        f"Rate per {per:,.0f} people in the indicator's population band (or % where marked), from "
-        f"the ONS mid-year estimates ({table.attrs.get('population_source', '')}).",
+        f"Rate per {per:,.0f} people in the indicator's population band (or % where marked); "
+        f"population: {population_credit(table.attrs)}.",
         "▲ / ▼: significantly higher / lower than the rest of the borough at the 95% level "
         "(exact test of two Poisson rates; Fisher's exact test for percentages). No mark: not "
         "significantly different, or not testable.",
@@ -771,6 +773,7 @@ def _notes(
     statement: Callable[[str], str],
 ) -> list[str]:
     from localitymap.publication.cells import LEGEND
+    from localitymap.statistics.rates import population_credit
 
     a = table.attrs
     notes = []
@@ -784,10 +787,7 @@ def _notes(
     notes.append("Indicator data: " + "; ".join(names) + ".")
     notes += [str(n) for n in a.get("data_notes", [])]
     if a.get("population_source"):
-        notes.append(
-            f"Population: {a['population_source']}, ONS mid-year estimates (Open Government "
-            "Licence v3.0)."
-        )
+        notes.append(f"Population: {population_credit(a)}.")
         if a.get("no_denominator"):
             labels = dict(zip(table["indicator"], table["label"], strict=False))
             notes.append(

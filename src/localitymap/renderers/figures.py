@@ -30,6 +30,7 @@ def footer_lines_plain(table: pd.DataFrame, status: str = "") -> list[str]:
     it may be published. File names only; labels, never ids."""
     from localitymap.publication.disclosure import get_policy
     from localitymap.renderers.maps import period_label
+    from localitymap.statistics.rates import population_credit
 
     a = table.attrs
     note = " (illustrative)" if a.get("illustrative") else ""
@@ -38,7 +39,7 @@ def footer_lines_plain(table: pd.DataFrame, status: str = "") -> list[str]:
                                  "; ".join(a.get("sources", []))] if x)  # fmt: skip
     line = f"Localities: {a.get('scheme_name')}. Data: {data}. Boundaries: {a.get('boundaries')}."
     if a.get("population_source"):
-        line += f" Population: {a['population_source']} (ONS, Open Government Licence)."
+        line += f" Population: {population_credit(a, short=True)}."
     policy = get_policy(str(a.get("disclosure_policy") or "none"))
     if policy.public:
         line += f" Disclosure control: {policy.title}."

@@ -91,7 +91,27 @@ def read_population(
     wide = wide.reindex(list(register.codes))
     wide.attrs["source"] = shown
     wide.attrs["path"] = str(path)
+    # Only the shipped figures are known to be ONS's: a user's file is credited by name alone.
+    shipped = (data_dir() / "population").resolve()
+    wide.attrs["ons"] = path.resolve().is_relative_to(shipped)
     return wide
+
+
+def population_credit(attrs: dict[str, Any], *, short: bool = False) -> str:
+    """Where a rated table's denominators come from, for notes and footers: the file's name,
+    and for the shipped figures that they are ONS's under the Open Government Licence.
+
+    >>> population_credit({"population_source": "pop.csv", "population_ons": True})
+    'pop.csv, ONS mid-year estimates (Open Government Licence v3.0)'
+    >>> population_credit({"population_source": "our_pop.csv"})
+    'our_pop.csv'
+    """
+    source = str(attrs.get("population_source") or "")
+    if not attrs.get("population_ons"):
+        return source
+    if short:
+        return f"{source} (ONS, Open Government Licence)"
+    return f"{source}, ONS mid-year estimates (Open Government Licence v3.0)"
 
 
 def add_rates(
@@ -201,6 +221,7 @@ def add_rates(
                 ind: band for ind, band in bands.items() if band in population.columns
             },
             "population_source": public_name(population.attrs.get("source", "")),
+            "population_ons": bool(population.attrs.get("ons")),
             "no_denominator": missing,
         }
     )
