@@ -458,3 +458,23 @@ def test_consecutive_wide_sections_share_landscape_pages_without_an_empty_page_b
     # Portrait (title), landscape (sections One and Two together), portrait (section Three).
     landscape = [s.page_width > s.page_height for s in d.sections]
     assert landscape == [False, True, False]
+
+
+def test_text_table_columns_are_never_narrower_than_their_longest_word():
+    """A header such as "England" broke as "Engla/nd": each column is first given its longest
+    word, and only the rest is shared by how long the texts run."""
+    from localitymap.publication.report import Cell, Table
+    from localitymap.renderers.documents import _CELL_PAD_EMU, _CHAR_EMU, _text_widths
+
+    header = ["Indicator", "Borough rate (February 2020)", "England", "London", "Quartile band"]
+    rows = [
+        [Cell(t) for t in ("Child protection plans", "45.8", "40.6", "37.2", "n/a")],
+        [Cell(t) for t in ("Looked-after children", "100.3", "67.0", "48.0", "C")],
+    ]
+    width = 6_120_000  # 17 cm
+    widths = _text_widths(Table(caption="T", header=header, rows=rows, sheet="B"), width)
+    longest_word = [12, 9, 7, 6, 8]  # Looked-after, (February, England, London, Quartile
+    assert all(
+        w >= n * _CHAR_EMU + _CELL_PAD_EMU for w, n in zip(widths, longest_word, strict=True)
+    )
+    assert sum(widths) <= width and widths[0] == max(widths)  # the long names get the spare room

@@ -412,17 +412,31 @@ def _runs(text: str) -> str:
     return f"<w:r>{''.join(out)}</w:r>"
 
 
+# One character of the 8.5 pt table text (bold headings included), and a cell's side margins,
+# in EMU: so that a column is at least as wide as its longest word.
+_CHAR_EMU, _CELL_PAD_EMU = 64_000, 150_000
+
+
 def _text_widths(table: Table, width: int) -> list[int]:
-    """Column widths in proportion to the longest text each holds (between a long word and
-    45 characters), filling ``width``."""
-    need = []
+    """Column widths filling ``width``: each column first as wide as its longest word (a header
+    such as "England" must not break inside the word), the rest shared in proportion to how much
+    longer its longest text is (up to 45 characters). Where even the words do not fit, widths
+    in proportion to them."""
+    need, words = [], []
     for j, head in enumerate(table.header):
         texts = [r[j].text for r in table.rows]
         longest = max((len(t) for t in texts), default=0)
         word = max(len(w) for w in [*head.split(), *(w for t in texts for w in t.split())] or [""])
+        words.append(max(word, 4))
         need.append(min(max(longest, word, 4), 45))
-    total = sum(need)
-    return [width * n // total for n in need]
+    floor = [w * _CHAR_EMU + _CELL_PAD_EMU for w in words]
+    if sum(floor) >= width:
+        return [width * f // sum(floor) for f in floor]
+    extra = [max(n - w, 0) for n, w in zip(need, words, strict=True)]
+    spare, share = width - sum(floor), sum(extra) or len(extra)
+    return [
+        f + spare * (e if sum(extra) else 1) // share for f, e in zip(floor, extra, strict=True)
+    ]
 
 
 def _numeric_text(c: Cell) -> bool:
