@@ -478,3 +478,23 @@ def test_text_table_columns_are_never_narrower_than_their_longest_word():
         w >= n * _CHAR_EMU + _CELL_PAD_EMU for w, n in zip(widths, longest_word, strict=True)
     )
     assert sum(widths) <= width and widths[0] == max(widths)  # the long names get the spare room
+
+
+def test_every_sheet_says_what_it_is_when_printed_or_copied_alone(document):
+    """The cover is not enough: a sheet printed or pasted on its own still says the data is
+    illustrative (and, without disclosure control, not for publication)."""
+    from dataclasses import replace
+
+    from localitymap.renderers.workbook import marking
+
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(document)))
+    assert marking(public=True, illustrative=True) == "ILLUSTRATIVE DATA"
+    for ws in wb.worksheets:
+        assert ws.oddHeader.center.text == "ILLUSTRATIVE DATA", ws.title
+    for ws in wb.worksheets[3:]:  # the table sheets
+        top = table_top(ws)
+        assert ws.cell(row=top - 1, column=1).value == "ILLUSTRATIVE DATA", ws.title
+    internal = openpyxl.load_workbook(io.BytesIO(to_xlsx(replace(document, public=False))))
+    want = "NOT FOR PUBLICATION: internal use only; ILLUSTRATIVE DATA"
+    assert all(ws.oddHeader.center.text == want for ws in internal.worksheets)
+    assert check_workbook(internal)  # still to the spreadsheet guidance

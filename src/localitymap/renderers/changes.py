@@ -210,8 +210,9 @@ def to_xlsx(changes: pd.DataFrame) -> bytes:
     report workbooks): Cover, Contents, Notes, and the tidy changes as one named table, with
     ``[c]`` where a count is suppressed and ``[x]`` where a figure is not available."""
     from localitymap.publication.cells import disclosure_line
+    from localitymap.publication.disclosure import get_policy
     from localitymap.renderers.export import UNSTATED, _jsonable
-    from localitymap.renderers.workbook import Sheet, write_workbook
+    from localitymap.renderers.workbook import Sheet, marking, write_workbook
 
     a = changes.attrs
     lines = caption_lines(changes)
@@ -251,6 +252,8 @@ def to_xlsx(changes: pd.DataFrame) -> bytes:
     return write_workbook(
         title=title, subject=str(a.get("scheme_name", "")), warning=warning, cover=cover,
         notes=notes, sheets=[sheet],
+        mark=marking(public=get_policy(str(a.get("disclosure_policy") or "none")).public,
+                     illustrative=bool(a.get("illustrative"))),
     )  # fmt: skip
 
 

@@ -624,7 +624,7 @@ def _marked(text: str) -> str:
 def to_xlsx(doc: Document) -> bytes:
     """The report as a workbook to the guidance on releasing statistics in spreadsheets (see
     :mod:`localitymap.renderers.workbook`): Cover, Contents, Notes, then one table per sheet."""
-    from localitymap.renderers.workbook import sheets_from_tables, write_workbook
+    from localitymap.renderers.workbook import marking, sheets_from_tables, write_workbook
 
     tables = doc.tables()
     cover = report_cover(doc)
@@ -650,6 +650,7 @@ def to_xlsx(doc: Document) -> bytes:
         cover=cover,
         notes=doc.notes,
         sheets=sheets_from_tables(tables, notes_for),
+        mark=marking(public=doc.public, illustrative=bool(doc.warning)),
     )
 
 

@@ -179,8 +179,9 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
     Highest (and Rates) as named tables, one row per indicator and locality, numbers stored as
     numbers and ranges in their own columns."""
     from localitymap.publication.cells import disclosure_line, period_label
+    from localitymap.publication.disclosure import get_policy
     from localitymap.publication.report import cover_facts, rollup_tables
-    from localitymap.renderers.workbook import sheets_from_tables, write_workbook
+    from localitymap.renderers.workbook import marking, sheets_from_tables, write_workbook
 
     a = table.attrs
     period = period_label(str(a.get("period") or "")) or "Not stated."
@@ -213,6 +214,10 @@ def to_xlsx(table: pd.DataFrame) -> bytes:
         cover=cover,
         notes=notes,
         sheets=sheets_from_tables(tables, {t.sheet: notes for t in tables}),
+        mark=marking(
+            public=get_policy(str(a.get("disclosure_policy") or "none")).public,
+            illustrative=bool(a.get("illustrative")),
+        ),
     )
 
 

@@ -71,6 +71,19 @@ class Sheet:
     about: str = ""
 
 
+def marking(*, public: bool, illustrative: bool) -> str:
+    """What every sheet of a workbook says of itself, and prints in its page header: whether it
+    may be published and whether its data is invented ("" for real data under a public policy).
+
+    >>> marking(public=False, illustrative=True)
+    'NOT FOR PUBLICATION: internal use only; ILLUSTRATIVE DATA'
+    """
+    parts = [] if public else ["NOT FOR PUBLICATION: internal use only"]
+    if illustrative:
+        parts.append("ILLUSTRATIVE DATA")
+    return "; ".join(parts)
+
+
 def write_workbook(
     *,
     title: str,
@@ -79,15 +92,19 @@ def write_workbook(
     sheets: list[Sheet],
     subject: str = "",
     warning: str = "",
+    mark: str = "",
 ) -> bytes:
     """The workbook as bytes: Cover (``title``, then each ``(heading, text)`` of ``cover``),
-    Contents, Notes (``notes`` and every sheet's own notes, numbered once) and the ``sheets``."""
+    Contents, Notes (``notes`` and every sheet's own notes, numbered once) and the ``sheets``.
+    ``mark`` (see :func:`marking`) goes under every table's title and in every sheet's printed
+    header, so a sheet copied or printed on its own still says what it is."""
     from localitymap.renderers.export import gc_paused
 
     with gc_paused():
         return _write_workbook(
-            title=title, cover=cover, notes=notes, sheets=sheets, subject=subject, warning=warning
-        )
+            title=title, cover=cover, notes=notes, sheets=sheets, subject=subject,
+            warning=warning, mark=mark,
+        )  # fmt: skip
 
 
 def _write_workbook(
@@ -98,6 +115,7 @@ def _write_workbook(
     sheets: list[Sheet],
     subject: str,
     warning: str,
+    mark: str,
 ) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -184,7 +202,7 @@ def _write_workbook(
         if refs:
             line += f" Notes: {refs}."
         width = _widths(ws, s)
-        top = _heading(ws, s.title, line, width)
+        top = _heading(ws, s.title, line, width, mark)
         _header(ws, top, s.columns)
         _fill(ws, s, top + 1)
         _named_table(ws, _table_name(s.name), top, top + len(s.rows), len(s.columns))
@@ -192,6 +210,9 @@ def _write_workbook(
         _header_height(ws, s.columns, top)
         _page(ws, top, len(s.columns), top + len(s.rows))
 
+    if mark:
+        for ws in wb.worksheets:
+            ws.oddHeader.center.text = mark
     props = wb.properties
     props.title, props.subject, props.language = title, subject, "en-GB"
     props.keywords = "children's services; localities; wards; statistics"
@@ -227,17 +248,23 @@ def _styled(cell: Any, style: str) -> None:
         cell.parent.row_dimensions[cell.row].height = 26
 
 
-def _heading(ws: Any, title: str, line: str, width: float) -> int:
+def _heading(ws: Any, title: str, line: str, width: float, mark: str = "") -> int:
     """Title in A1, then the line saying what the sheet holds, wrapped to the table's width one
-    row per line (text running past the table would widen the printed page); returns the row
-    the table's header goes in."""
+    row per line (text running past the table would widen the printed page), then ``mark`` in
+    bold on its own row; returns the row the table's header goes in."""
     import textwrap
+
+    from openpyxl.styles import Font
 
     _styled(_text(ws["A1"], title), "Headline 1")
     lines = textwrap.wrap(line, max(30, int(width * 0.9)))
     for k, text in enumerate(lines, start=2):
         _text(ws.cell(row=k, column=1), text)
-    return 2 + len(lines)
+    row = 2 + len(lines)
+    if mark:
+        _text(ws.cell(row=row, column=1), mark).font = Font(name="Calibri", bold=True)
+        row += 1
+    return row
 
 
 def _header(ws: Any, row: int, names: list[str]) -> None:
