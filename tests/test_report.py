@@ -498,3 +498,24 @@ def test_every_sheet_says_what_it_is_when_printed_or_copied_alone(document):
     want = "NOT FOR PUBLICATION: internal use only; ILLUSTRATIVE DATA"
     assert all(ws.oddHeader.center.text == want for ws in internal.worksheets)
     assert check_workbook(internal)  # still to the spreadsheet guidance
+
+
+def test_a_missing_cover_fact_is_not_stated_in_the_file_and_the_analyst_is_told(
+    tmp_path, monkeypatch
+):
+    """The file's reader sees "Not stated."; the instruction to fill it in goes to stderr."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["report", "--scheme", "icn6", "--period", "2019-02",
+                                      "-o", "r.xlsx"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "set contact and publication_date under [publication]" in result.stderr
+    cover = [c.value for c in openpyxl.load_workbook(tmp_path / "r.xlsx")["Cover"]["A"]]
+    assert cover[cover.index("Contact") + 1] == "Not stated."
+    assert not any("exercise file" in str(v) or "[publication]" in str(v) for v in cover)
+    (tmp_path / "localitymap.toml").write_text(
+        '[exercise]\nscheme = "icn6"\n[publication]\ncontact = "a@b.gov.uk"\n'
+        'publication_date = "2027-03-01"\n'
+    )
+    again = CliRunner().invoke(app, ["report", "--period", "2019-02", "-o", "s.xlsx"])
+    assert again.exit_code == 0, again.output
+    assert "Not stated" not in again.stderr

@@ -245,6 +245,17 @@ def status(ex: Exercise) -> None:
     err(("" if ex.public else "warning: ") + ex.status_line())
 
 
+def cover_gaps(ex: Exercise) -> None:
+    """Tell the analyst (not the reader of the file) which cover facts a document will give as
+    "Not stated.", and where to set them."""
+    missing = [k.replace("_", " ") for k in ("contact", "publication_date")
+               if not ex.settings.publication.get(k)]  # fmt: skip
+    if missing:
+        err(f"note: the cover says 'Not stated.' for the {' and the '.join(missing)}; set "
+            f"{' and '.join(k.replace(' ', '_') for k in missing)} under [publication] in "
+            "localitymap.toml")  # fmt: skip
+
+
 def provenance(ex: Exercise, attrs: dict[str, Any], ctx: typer.Context | None = None) -> Provenance:
     """What an output of ``ex`` was made from, for its manifest."""
     return Provenance(ex.input_files(), dict(attrs), ex.scheme, command_line(ctx) if ctx else None)

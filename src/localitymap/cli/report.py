@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from localitymap.cli import options as opt
-from localitymap.cli._common import default_output, emit, exercise_command, provenance, status
+from localitymap.cli._common import (
+    cover_gaps,
+    default_output,
+    emit,
+    exercise_command,
+    provenance,
+    status,
+)
 from localitymap.exercise import REPORT_SUFFIXES
 
 
@@ -50,4 +57,5 @@ def report_command(
 
     doc = ex.report(title=title, rates=rates)
     status(ex)
+    cover_gaps(ex)
     emit(render_document(doc, fmt), out, force, provenance(ex, ex.table(rates=rates).attrs, ctx))

@@ -38,7 +38,9 @@ FORMATS: tuple[str, ...] = ("csv", "json", "md", "xlsx")
 GEO_FORMATS: tuple[str, ...] = ("geojson", "gpkg")
 SHARE_DIGITS = 6
 RATE_DIGITS = 4
-UNSTATED = "Not stated (set it under [publication] in the exercise file)."
+#: A cover fact the exercise did not give: the file says only this (the analyst is told on
+#: stderr how to fill it in, see ``cli._common.cover_gaps``), never an instruction to its reader.
+UNSTATED = "Not stated."
 EXPORT_COLUMNS = ["period", *COLUMNS]
 
 
