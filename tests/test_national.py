@@ -139,7 +139,7 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
     assert len(localities) > ACROSS_LIMIT
     counts = tables["Counts"]
     labels = list(dict.fromkeys(table["label"]))
-    assert counts.header == ["Locality", *labels] and counts.across == "Indicator"
+    assert counts.header == ["Locality", "Authority", *labels] and counts.across == "Indicator"
     assert [r[0].text for r in counts.rows] == [*localities, "Borough total"]
     assert counts.groups and any(
         f"With {len(localities):,} localities" in x for x in counts.layout_notes
@@ -147,7 +147,10 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
     # Each cell is the figure of its locality and indicator.
     body = table[~table.is_total].set_index(["locality", "label"])["count_low"]
     row = counts.rows[3]
-    for label, cell in zip(labels, row[1:], strict=True):
+    authority = table.set_index("locality")["authority"]
+    assert row[1].text.lower() == str(authority[row[0].text].iloc[0]).lower()
+    assert counts.rows[-1][1].text == "All authorities"
+    for label, cell in zip(labels, row[2:], strict=True):
         assert cell.value == body[(row[0].text, label)]
     ranks = tables["Ranks"]
     assert [r[0].text for r in ranks.rows] == localities  # no rank for the total
@@ -163,7 +166,7 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
     assert "not available" not in shares and all(s.endswith("%") for s in shares)
 
     d = docx.Document(io.BytesIO(to_docx(doc)))
-    assert max(len(t.columns) for t in d.tables) <= 1 + 6  # locality + one part's indicators
+    assert max(len(t.columns) for t in d.tables) <= 2 + 6  # locality, authority, 6 indicators
     assert len(d.tables[0].rows) == 1 + len(localities) + 1
 
     assert any("runs down the page by locality" in p.text for p in d.paragraphs)
@@ -174,14 +177,19 @@ def test_report_tables_run_down_the_page_by_locality_when_there_are_many(region)
     )
     ws = wb["Ranks"]
     top = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Locality")
-    assert [ws.cell(top, j).value for j in (1, 2, 3)] == ["Locality", "Indicator", "Rank"]
+    assert [ws.cell(top, j).value for j in (1, 2, 3, 4)] == [
+        "Locality",
+        "Authority",
+        "Indicator",
+        "Rank",
+    ]
     assert ws.max_row - top == len(localities) * len(labels)
     total = wb["Counts"]
     rows = [[c.value for c in r] for r in total.iter_rows(min_row=top + 1)]
     grand = [r for r in rows if r[0] == "Borough total"]
     assert len(grand) == len(labels)
     # The lowest possible total (a range's low end, or the figure where it is exact).
-    assert [r[3] for r in grand] == [
+    assert [r[4] for r in grand] == [
         table[table.is_total & (table.label == lab)]["count_low"].iloc[0] for lab in labels
     ]
 

@@ -350,12 +350,25 @@ def _down(
         for name, u, lab in zip(names, units, labels, strict=True)
     ]
     out = dict(parts)
-    out["header"] = ["Locality", *names]
-    out["full_header"] = ["Locality", *units]
-    out["rows"] = [[Cell(loc), *(r[k] for r in rows)] for k, loc in enumerate(header[1:], start=1)]
+    # A region's localities say which authority they are in (a few are drawn across two).
+    lead = ["Locality"]
+    authority: dict[str, str] = {}
+    if "authority" in table.columns:
+        lead.append("Authority")
+        authority = {
+            str(loc): str(a)[:1].upper() + str(a)[1:]
+            for loc, a in zip(table["locality"], table["authority"], strict=True)
+        }
+    out["header"] = [*lead, *names]
+    out["full_header"] = [*lead, *units]
+    out["rows"] = [
+        [Cell(loc), *([Cell(authority.get(loc, ""))] if authority else []), *(r[k] for r in rows)]
+        for k, loc in enumerate(header[1:], start=1)
+    ]
+    out["label_columns"] = len(lead)
     out["across"] = "Indicator"
     out["wide"] = True
-    out["groups"] = column_groups([str(domains.get(i, "")) for i in ids], first=1)
+    out["groups"] = column_groups([str(domains.get(i, "")) for i in ids], first=len(lead))
     out["layout_notes"] = [
         f"With {len(localities):,} localities, this table runs down the page by locality "
         "rather than across it"
