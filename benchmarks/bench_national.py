@@ -212,6 +212,19 @@ def ratio_case(name: str, ours: Any, base: Any, x: dict[str, Any]) -> tuple[floa
     return mo, mb, ok
 
 
+def growth_case(
+    name: str, ours: Any, small: dict[str, Any], big: dict[str, Any], what: str
+) -> bool:
+    """Time ``ours`` on inputs ten times apart; linear is x10, and up to x13 is within target."""
+    ours(small), ours(big)  # warm
+    t_small = statistics.median(timed(ours, small) for _ in range(REPEATS))
+    t_big = statistics.median(timed(ours, big) for _ in range(REPEATS))
+    good = t_big / t_small <= 13
+    print(f"  {name:<16} {what}: {t_small:.3f} s -> {t_big:.3f} s  "
+          f"x{t_big / t_small:4.1f}  {'ok' if good else 'MISSED'}")  # fmt: skip
+    return good
+
+
 def make(root: Path, name: str, **kw: Any) -> National:
     n = generate(root / name, **kw)
     # One file per period, as analysts keep them: each read parses only its own period.
@@ -301,13 +314,7 @@ def main() -> int:
         xf, xm = load(few), load(many)
         for name, ours in [("rollup", ours_rollup), ("rollup --rates", ours_rates),
                            ("compare + trend", ours_compare)]:  # fmt: skip
-            ours(xf), ours(xm)
-            tf = statistics.median(timed(ours, xf) for _ in range(REPEATS))
-            tm = statistics.median(timed(ours, xm) for _ in range(REPEATS))
-            good = tm / tf <= 13
-            ok &= good
-            print(f"  {name:<16} 100 -> 1,000 indicators: {tf:.3f} s -> {tm:.3f} s  "
-                  f"x{tm / tf:4.1f}  {'ok' if good else 'MISSED'}")  # fmt: skip
+            ok &= growth_case(name, ours, xf, xm, "100 -> 1,000 indicators")
         del xm
         # Periods: the same 700 wards and 30 indicators over 10 and 100 periods.
         short = make(root, "short", wards=700, indicators=30, periods=10)
@@ -315,13 +322,7 @@ def main() -> int:
         xp, xq = load(short), load(long_)
         for name, ours in [("rollup of every period", ours_every_period),
                            ("compare + trend", ours_compare)]:  # fmt: skip
-            ours(xp), ours(xq)
-            tp = statistics.median(timed(ours, xp) for _ in range(REPEATS))
-            tq = statistics.median(timed(ours, xq) for _ in range(REPEATS))
-            good = tq / tp <= 13
-            ok &= good
-            print(f"  {name:<16} 10 -> 100 periods: {tp:.3f} s -> {tq:.3f} s  "
-                  f"x{tq / tp:4.1f}  {'ok' if good else 'MISSED'}")  # fmt: skip
+            ok &= growth_case(name, ours, xp, xq, "10 -> 100 periods")
         del xp, xq
         xm = load(many)
         rf, rm = report_seconds(xf), report_seconds(xm)
