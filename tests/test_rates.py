@@ -129,12 +129,13 @@ def test_rollup_rates_cli():
     assert unknown.exit_code == 1 and "did you mean cp_plans" in unknown.stderr
 
 
-def test_proportion_indicators_get_wilson_intervals_and_fishers_test(write):
+def _absentees_as_a_proportion(write):
+    """Persistent absentees as a proportion of the 0-15 population, 50 in every ward but
+    Fairfield's 400 (it stands out): the rated rollup, its data and the population."""
     from localitymap.inputs.indicators import load_catalogue
-    from localitymap.statistics.methods import compare_proportions, wilson_ci
 
     pop = read_population()
-    counts = {c: (400 if c == "E05011468" else 50) for c in pop.index}  # Fairfield stands out
+    counts = {c: (400 if c == "E05011468" else 50) for c in pop.index}
     catalogue = write(
         "cat.csv",
         "id,label,domain,denominator,statistic\n"
@@ -145,7 +146,13 @@ def test_proportion_indicators_get_wilson_intervals_and_fishers_test(write):
         write("d.csv", "ward,persistent_absentees\n" + rows), catalogue=load_catalogue(catalogue)
     )
     scheme = load_scheme("icn6")
-    t = add_rates(rollup(data, scheme), data, scheme, pop)
+    return add_rates(rollup(data, scheme), data, scheme, pop), data, pop
+
+
+def test_proportion_indicators_get_wilson_intervals_and_fishers_test(write):
+    from localitymap.statistics.methods import compare_proportions, wilson_ci
+
+    t = _absentees_as_a_proportion(write)[0]
     cw = _row(t, "persistent_absentees", "Central West")
     n = cw["denominator"]
     p, lower, upper = wilson_ci(cw["count"], n)
@@ -170,27 +177,14 @@ def test_catalogue_statistic_must_be_rate_or_proportion(write):
 
 
 def test_proportion_funnels_are_binomial_in_percent_and_the_footer_says_wilson(write):
-    from localitymap.inputs.indicators import load_catalogue
     from localitymap.renderers.figures import render_funnel
     from localitymap.renderers.terminal import rates_notes
     from localitymap.statistics.funnel import funnel_table
     from localitymap.statistics.methods import _z
 
-    pop = read_population()
-    counts = {c: (400 if c == "E05011468" else 50) for c in pop.index}
-    catalogue = write(
-        "cat.csv",
-        "id,label,domain,denominator,statistic\n"
-        "persistent_absentees,Persistent absentees,Education,persons_0_15,proportion\n",
-    )
-    rows = "".join(f"{c},{v}\n" for c, v in counts.items())
-    data = read_indicators(
-        write("d.csv", "ward,persistent_absentees\n" + rows), catalogue=load_catalogue(catalogue)
-    )
-    scheme = load_scheme("icn6")
-    t = add_rates(rollup(data, scheme), data, scheme, pop)
+    t, data, pop = _absentees_as_a_proportion(write)
     f = funnel_table(t, data, pop, "persistent_absentees").set_index("name")
-    p = sum(counts.values()) / pop["persons_0_15"].sum()
+    p = data.values["low"].sum() / pop["persons_0_15"].sum()
     cw = f.loc["Central West"]
     n = cw["population"]
     assert cw["expected_count"] == pytest.approx(p * n)  # a count, not a rate per 10,000 of one
@@ -204,7 +198,7 @@ def test_proportion_funnels_are_binomial_in_percent_and_the_footer_says_wilson(w
     notes = rates_notes(t)
     assert "Wilson" in notes and "Fisher" in notes and "Byar" not in notes
     rate_notes = rates_notes(
-        add_rates(rollup(read_indicators(), scheme), read_indicators(), scheme, pop)
+        add_rates(rollup(read_indicators(), "icn6"), read_indicators(), load_scheme("icn6"), pop)
     )
     assert "Byar" in rate_notes and "Wilson" not in rate_notes
 
