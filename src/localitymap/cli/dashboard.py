@@ -1,7 +1,6 @@
 """``localitymap dashboard``: the members' dashboard, one self-contained accessible HTML file (or
 the same content as XLSX), from the exercise's publishable view."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -37,19 +36,14 @@ def context_for(ex, authority: str | None, wanted: bool):  # noqa: ANN001, ANN20
     return table
 
 
+Output = opt.document_output("Dashboard", ".html or .xlsx", "dashboard.html")
+
+
 @exercise_command(default_disclosure="threshold5")
 def dashboard_command(
     ctx: typer.Context,
     ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Dashboard file: .html or .xlsx. Default: dashboard.html in the exercise file's "
-            "output folder.",
-        ),
-    ] = None,
+    output: Output = None,
     authority: Authority = None,
     benchmarks: Benchmarks = True,
     title: Annotated[str | None, typer.Option("--title", help="Dashboard title.")] = None,

@@ -6,6 +6,20 @@ from typing import Annotated
 
 import typer
 
+
+def document_output(what: str, suffixes: str, default: str) -> object:
+    """The ``--output/-o`` option of a command that writes one document (report, dashboard,
+    profiles): ``what`` file, its ``suffixes``, and the ``default`` name in the output folder."""
+    return Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o",
+            help=f"{what} file: {suffixes}. Default: {default} in the exercise file's output "
+            "folder.",
+        ),
+    ]  # fmt: skip
+
+
 Scheme = Annotated[
     str | None,
     typer.Option(

@@ -2,7 +2,6 @@
 change, the borough's published benchmarks and the findings), from the exercise's publishable
 view."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,21 +11,14 @@ from localitymap.cli._common import default_output, emit, exercise_command, prov
 from localitymap.cli.dashboard import Authority, Benchmarks, context_for
 
 SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html"}
+Output = opt.document_output("Profiles", ".docx or .html", "profiles.docx")
 
 
 @exercise_command(default_disclosure="threshold5")
 def profiles_command(
     ctx: typer.Context,
     ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Profiles file: .docx or .html. Default: profiles.docx in the exercise file's "
-            "output folder.",
-        ),
-    ] = None,
+    output: Output = None,
     authority: Authority = None,
     benchmarks: Benchmarks = True,
     title: Annotated[str | None, typer.Option("--title", help="Document title.")] = None,

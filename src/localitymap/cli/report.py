@@ -1,7 +1,6 @@
 """``localitymap report``: a scrutiny-committee report (Word, HTML or Excel) under the exercise's
 disclosure control."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,20 +16,14 @@ from localitymap.cli._common import (
 )
 from localitymap.exercise import REPORT_SUFFIXES
 
+Output = opt.document_output("Report", ".docx, .html or .xlsx", "report.docx")
+
 
 @exercise_command(default_disclosure="threshold5")
 def report_command(
     ctx: typer.Context,
     ex,  # noqa: ANN001 (the Exercise, made by exercise_command)
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Report file: .docx, .html or .xlsx. Default: report.docx in the exercise "
-            "file's output folder.",
-        ),
-    ] = None,
+    output: Output = None,
     title: Annotated[
         str | None, typer.Option("--title", help="Report title (default names the authority).")
     ] = None,
